@@ -1,0 +1,303 @@
+"""`python -m bot …`: run, console, replay, user, parse, import-plan.
+
+Errors are one clear line on stderr and a non-zero exit, never a traceback. Heavy modules
+(telegram, aiosqlite) are imported only by the commands that need them, so `parse` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+class CliError(Exception):
+    """A user-facing error: printed as one line, exit code 1 (or `code`)."""
+
+    def __init__(self, message: str, code: int = EXIT_ERROR) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _lang() -> str:
+    lang = os.environ.get("CCHC_LOCALE", "vi")
+    return lang if lang in ("vi", "en") else "vi"
+
+
+def _t(key: str, **values: object) -> str:
+    from bot.i18n import translator
+
+    return translator(_lang())(f"cli.{key}", **values)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"{_t('error_prefix')}: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="python -m bot", description=_t("description"))
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def db_arg(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--db", type=Path, default=None, help=_t("db_help"))
+
+    sub.add_parser("run", help=_t("run_help"), description=_t("run_help"))
+
+    sp = sub.add_parser("console", help=_t("console_help"), description=_t("console_help"))
+    sp.add_argument("--as", dest="as_id", type=int, default=None, help=_t("as_help"))
+    db_arg(sp)
+
+    sp = sub.add_parser("replay", help=_t("replay_help"), description=_t("replay_help"))
+    sp.add_argument("script", type=Path)
+    sp.add_argument("--files", type=Path, default=None, help=_t("files_help"))
+    db_arg(sp)
+
+    up = sub.add_parser("user", help=_t("user_help"), description=_t("user_help"))
+    usub = up.add_subparsers(dest="user_command", required=True, parser_class=_Parser)
+    sp = usub.add_parser("add", help=_t("user_add_help"), description=_t("user_add_help"))
+    sp.add_argument("telegram_id", type=int)
+    sp.add_argument("--name", required=True)
+    sp.add_argument("--role", required=True, help="chairman, vice_chairman, office, officer, admin (a,b)")
+    sp.add_argument("--unit", default=None)
+    sp.add_argument("--locale", default="vi", choices=["vi", "en"])
+    db_arg(sp)
+    sp = usub.add_parser("list", help=_t("user_list_help"), description=_t("user_list_help"))
+    db_arg(sp)
+    sp = usub.add_parser("deactivate", help=_t("user_deactivate_help"), description=_t("user_deactivate_help"))
+    sp.add_argument("telegram_id", type=int)
+    db_arg(sp)
+
+    sp = sub.add_parser("parse", help=_t("parse_help"), description=_t("parse_help"))
+    sp.add_argument("text", nargs="?")
+    sp.add_argument("--now", default=None, help=_t("now_help"))
+    sp.add_argument("--jsonl", default=None, help=_t("jsonl_help"))
+
+    sp = sub.add_parser("import-plan", help=_t("import_help"), description=_t("import_help"))
+    sp.add_argument("file", type=Path)
+    sp.add_argument("--year", type=int, default=None, help=_t("year_help"))
+    sp.add_argument("--json", action="store_true", help=_t("json_help"))
+    db_arg(sp)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handlers: dict[str, Callable[[argparse.Namespace], int]] = {
+        "run": cmd_run, "console": cmd_console, "replay": cmd_replay, "user": cmd_user,
+        "parse": cmd_parse, "import-plan": cmd_import_plan,
+    }
+    try:
+        return handlers[args.command](args)
+    except CliError as exc:
+        print(f"{_t('error_prefix')}: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        return 130
+
+
+# -- settings and storage -----------------------------------------------------------------------
+def _settings(db: Path | None = None) -> Any:
+    from bot.config import ConfigError, load_settings
+
+    try:
+        overrides: dict[str, Any] = {"db_path": db} if db is not None else {}
+        return load_settings(**overrides)
+    except ConfigError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _run_db(db: Path | None, work: Callable[[Any, Any], Any]) -> Any:
+    """Open the database (migrating it), run `work(settings, repos)`, close."""
+    from storage import Database, StorageError
+    from storage.repositories import Repositories
+
+    settings = _settings(db)
+
+    async def go() -> Any:
+        try:
+            database = await Database.open(settings.db_path)
+        except StorageError as exc:
+            raise CliError(str(exc)) from None
+        try:
+            return await work(settings, Repositories(database))
+        finally:
+            await database.close()
+
+    return asyncio.run(go())
+
+
+# -- user ---------------------------------------------------------------------------------------
+def cmd_user(args: argparse.Namespace) -> int:
+    from bot.core.domain import ALL_UNITS, ROLES, UNIT_KEYS
+    from storage.repositories import DuplicateError
+
+    if args.user_command == "add":
+        roles = [r.strip() for r in args.role.split(",") if r.strip()]
+        bad = [r for r in roles if r not in ROLES]
+        if bad or not roles:
+            raise CliError(_t("unknown_role", value=",".join(bad) or args.role, valid=", ".join(ROLES)))
+        if args.unit is not None and (args.unit not in UNIT_KEYS or args.unit == ALL_UNITS):
+            raise CliError(_t("unknown_unit", value=args.unit, valid=", ".join(UNIT_KEYS)))
+
+        async def add(settings: Any, repos: Any) -> int:
+            commune = await repos.communes.get_or_create(settings.commune_name)
+            try:
+                officer = await repos.officers.add(
+                    commune.id, args.telegram_id, args.name, roles, args.unit, args.locale
+                )
+            except DuplicateError:
+                raise CliError(_t("user_exists", telegram_id=args.telegram_id)) from None
+            print(_t("user_added", name=officer.name, telegram_id=officer.telegram_id,
+                     roles=",".join(officer.roles), unit=officer.unit_key or "-"))
+            return EXIT_OK
+
+        return int(_run_db(args.db, add))
+
+    if args.user_command == "list":
+        async def list_users(settings: Any, repos: Any) -> int:
+            officers = await repos.officers.list()
+            if not officers:
+                print(_t("no_users"))
+            for o in officers:
+                state = "" if o.active else " (x)"
+                print(f"{o.telegram_id}\t{o.name}\t{','.join(o.roles)}\t{o.unit_key or '-'}{state}")
+            return EXIT_OK
+
+        return int(_run_db(args.db, list_users))
+
+    async def deactivate(settings: Any, repos: Any) -> int:
+        if not await repos.officers.set_active(args.telegram_id, False):
+            raise CliError(_t("user_not_found", telegram_id=args.telegram_id))
+        print(_t("user_deactivated", telegram_id=args.telegram_id))
+        return EXIT_OK
+
+    return int(_run_db(args.db, deactivate))
+
+
+# -- parse --------------------------------------------------------------------------------------
+def _now(value: str | None) -> datetime:
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo(os.environ.get("CCHC_TIMEZONE", "Asia/Ho_Chi_Minh"))
+    if value is None:
+        return datetime.now(tz)
+    try:
+        now = datetime.fromisoformat(value)
+    except ValueError:
+        raise CliError(_t("bad_now", value=value), EXIT_USAGE) from None
+    return now if now.tzinfo else now.replace(tzinfo=tz)
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from bot.core.parse import parse_message
+
+    now = _now(args.now)
+    if args.jsonl is None:
+        if args.text is None:
+            raise CliError("TEXT or --jsonl FILE", EXIT_USAGE)
+        print(json.dumps(parse_message(args.text, now).to_dict(), ensure_ascii=False))
+        return EXIT_OK
+    if args.jsonl == "-":
+        stream = sys.stdin
+    else:
+        try:
+            stream = open(args.jsonl, encoding="utf-8")  # noqa: SIM115
+        except OSError:
+            raise CliError(_t("file_missing", path=args.jsonl)) from None
+    status = EXIT_OK
+    out = sys.stdout
+    with stream:
+        for lineno, line in enumerate(stream, 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+                if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+                    raise ValueError('need an object with a "text" string')
+            except ValueError as exc:
+                print(f"{_t('error_prefix')}: " + _t("bad_line", line=lineno, reason=str(exc)), file=sys.stderr)
+                status = EXIT_ERROR
+                continue
+            result = parse_message(obj["text"], now).to_dict()
+            for key, value in obj.items():
+                if key != "text" and key not in result:
+                    result[key] = value
+            out.write(json.dumps(result, ensure_ascii=False) + "\n")
+    return status
+
+
+# -- import-plan --------------------------------------------------------------------------------
+def cmd_import_plan(args: argparse.Namespace) -> int:
+    from bot.core.plan_import import PlanImportError, read_plan
+
+    if not args.file.is_file():
+        raise CliError(_t("file_missing", path=args.file))
+    try:
+        plan = read_plan(args.file.name, args.file.read_bytes(), year=args.year)
+    except PlanImportError as exc:
+        raise CliError(str(exc)) from None
+    if args.json:
+        print(json.dumps(plan.to_dict(), ensure_ascii=False, indent=2))
+        return EXIT_OK
+
+    async def save(settings: Any, repos: Any) -> int:
+        from bot.services_plan import store_plan
+
+        commune = await repos.communes.get_or_create(settings.commune_name)
+        summary = await store_plan(repos, commune.id, plan, source_name=args.file.name)
+        print(summary)
+        return EXIT_OK
+
+    return int(_run_db(args.db, save))
+
+
+# -- run, console, replay -----------------------------------------------------------------------
+def cmd_run(args: argparse.Namespace) -> int:
+    settings = _settings()
+    if not settings.has_token:
+        from bot.console import demo_db_path, ensure_demo_db
+
+        db = demo_db_path()
+        print(_t("console_demo", db=db), flush=True)
+        asyncio.run(ensure_demo_db(db, settings))
+        return _console(db, as_id=None)
+    from bot.serve import serve
+
+    return serve(settings)
+
+
+def cmd_console(args: argparse.Namespace) -> int:
+    settings = _settings(args.db)
+    return _console(settings.db_path, as_id=args.as_id)
+
+
+def _console(db: Path, as_id: int | None) -> int:
+    from bot.console import run_console
+
+    settings = _settings(db)
+    return asyncio.run(run_console(settings, as_id=as_id))
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from bot.replay import ReplayError, load_script, run_replay
+
+    settings = _settings(args.db)
+    try:
+        script = load_script(args.script)
+    except ReplayError as exc:
+        raise CliError(str(exc)) from None
+    try:
+        return asyncio.run(run_replay(settings, script, files_dir=args.files, out=sys.stdout))
+    except ReplayError as exc:
+        raise CliError(str(exc)) from None

@@ -1,0 +1,113 @@
+"""One validated configuration model, read from the environment and an optional `.env`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ConfigError(Exception):
+    """A configuration value is wrong; the message is one line naming the variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "token")
+    )
+    db_path: Path = Field(
+        default=Path("data/cchc.sqlite3"), validation_alias=AliasChoices("CCHC_DB_PATH", "db_path")
+    )
+    timezone: str = Field(
+        default="Asia/Ho_Chi_Minh", validation_alias=AliasChoices("CCHC_TIMEZONE", "timezone")
+    )
+    locale: Literal["vi", "en"] = Field(default="vi", validation_alias=AliasChoices("CCHC_LOCALE", "locale"))
+    commune_name: str = Field(
+        default="Xã Đức Phong", validation_alias=AliasChoices("CCHC_COMMUNE_NAME", "commune_name")
+    )
+    base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("CCHC_BOT_API_BASE_URL", "base_url")
+    )
+    mode: Literal["polling", "webhook"] = Field(default="polling", validation_alias=AliasChoices("CCHC_MODE", "mode"))
+    webhook_url: str | None = Field(default=None, validation_alias=AliasChoices("CCHC_WEBHOOK_URL", "webhook_url"))
+    webhook_listen: str = Field(
+        default="127.0.0.1", validation_alias=AliasChoices("CCHC_WEBHOOK_LISTEN", "webhook_listen")
+    )
+    webhook_port: int = Field(
+        default=8443, ge=1, le=65535, validation_alias=AliasChoices("CCHC_WEBHOOK_PORT", "webhook_port")
+    )
+    webhook_secret: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("CCHC_WEBHOOK_SECRET", "webhook_secret")
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", validation_alias=AliasChoices("CCHC_LOG_LEVEL", "log_level")
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        raw = value.get_secret_value().strip()
+        head, _, tail = raw.partition(":")
+        if not head.isdigit() or len(tail) < 20:
+            raise ValueError("does not look like a BotFather token (digits:secret)")
+        return SecretStr(raw)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def has_token(self) -> bool:
+        return self.token is not None
+
+
+_ENV_NAMES = {
+    "token": "TELEGRAM_BOT_TOKEN",
+    "db_path": "CCHC_DB_PATH",
+    "timezone": "CCHC_TIMEZONE",
+    "locale": "CCHC_LOCALE",
+    "commune_name": "CCHC_COMMUNE_NAME",
+    "base_url": "CCHC_BOT_API_BASE_URL",
+    "mode": "CCHC_MODE",
+    "webhook_url": "CCHC_WEBHOOK_URL",
+    "webhook_listen": "CCHC_WEBHOOK_LISTEN",
+    "webhook_port": "CCHC_WEBHOOK_PORT",
+    "webhook_secret": "CCHC_WEBHOOK_SECRET",
+    "log_level": "CCHC_LOG_LEVEL",
+}
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build Settings; a wrong value raises ConfigError with one line naming the variable.
+
+    The offending value is never echoed for secrets.
+    """
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = str(err["loc"][0]) if err["loc"] else "?"
+        name = _ENV_NAMES.get(field, field)
+        msg = err["msg"].removeprefix("Value error, ")
+        raise ConfigError(f"{name}: {msg}") from None
+    if settings.mode == "webhook" and not settings.webhook_url:
+        raise ConfigError("CCHC_WEBHOOK_URL: required when CCHC_MODE=webhook")
+    return settings

@@ -1,0 +1,169 @@
+"""`python -m bot console`: chat with the real bot in a terminal, over the offline Bot API.
+
+Type as a user; the bot's replies appear with their buttons numbered. `/press N` presses one,
+`/as ID` switches user, `/time +2d` or `/time 2026-11-27 15:00` moves the clock (due jobs fire),
+`/quit` leaves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.config import Settings
+from bot.core.clock import ManualClock
+from bot.i18n import translator
+from bot.offline import VISIBLE_METHODS, SentCall
+
+_TAG = re.compile(r"<[^>]+>")
+_DELTA = re.compile(r"^\+(\d+)\s*([dhm])$")
+
+DEMO_OFFICERS: tuple[tuple[int, str, str, str], ...] = (
+    (1001, "Nguyễn Văn An", "chairman", "lanh-dao"),
+    (1002, "Trần Thị Bình", "office,admin", "van-phong"),
+    (1003, "Lê Văn Cường", "officer", "tu-phap"),
+    (1004, "Phạm Thị Dung", "officer", "mot-cua"),
+    (1005, "Hoàng Văn Em", "officer", "van-hoa"),
+)
+
+
+def _t(key: str, **values: object) -> str:
+    return translator("vi")(f"cli.{key}", **values)
+
+
+def demo_db_path() -> Path:
+    return Path("data") / "demo.sqlite3"
+
+
+async def ensure_demo_db(db: Path, settings: Settings) -> None:
+    """One commune, the Đức Phong plan (dated to this year) and a few officers."""
+    from storage import Database
+    from storage.repositories import Repositories
+
+    database = await Database.open(db)
+    try:
+        repos = Repositories(database)
+        commune = await repos.communes.get_or_create(settings.commune_name)
+        for tid, name, roles, unit in DEMO_OFFICERS:
+            if await repos.officers.by_telegram_id(tid) is None:
+                await repos.officers.add(commune.id, tid, name, roles.split(","), unit)
+        if await repos.plans.current_plan_id(commune.id) is None:
+            from bot.demo import load_demo_plan
+
+            await load_demo_plan(repos, commune.id, year=datetime.now(settings.tz).year)
+    finally:
+        await database.close()
+
+
+def render_call(call: SentCall) -> list[str]:
+    lines: list[str] = []
+    text = call.text if call.method != "sendDocument" and call.method != "sendPhoto" else call.caption
+    prefix = {"sendMessage": "🤖", "editMessageText": "🤖✎", "answerCallbackQuery": "🔔",
+              "sendDocument": "📎", "sendPhoto": "🖼", "editMessageReplyMarkup": "🤖✎"}.get(call.method, "🤖")
+    if call.method == "sendDocument":
+        lines.append(f"{prefix} {call.filename} → {call.file_path}")
+    if call.method == "sendPhoto":
+        lines.append(f"{prefix} → {call.file_path}")
+    if text:
+        plain = html.unescape(_TAG.sub("", text))
+        lines.extend(f"{prefix if i == 0 else '  '} {ln}" for i, ln in enumerate(plain.splitlines()))
+    n = 1
+    for row in call.buttons:
+        cells = []
+        for label in row:
+            cells.append(f"[{n}] {label}")
+            n += 1
+        lines.append("   " + "  ".join(cells))
+    return lines
+
+
+def parse_time(value: str, now: datetime) -> datetime | None:
+    value = value.strip()
+    m = _DELTA.match(value)
+    if m:
+        n, unit = int(m.group(1)), m.group(2)
+        return now + {"d": timedelta(days=n), "h": timedelta(hours=n), "m": timedelta(minutes=n)}[unit]
+    for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value, fmt).replace(tzinfo=now.tzinfo)
+        except ValueError:
+            continue
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=now.tzinfo)
+
+
+async def run_console(
+    settings: Settings, *, as_id: int | None = None, stdin: TextIO | None = None, out: TextIO | None = None,
+    start: datetime | None = None,
+) -> int:
+    from bot.session import OfflineSession, SessionError
+
+    stdin = stdin or sys.stdin
+    out = out or sys.stdout
+    clock = ManualClock(start or datetime.now(settings.tz).replace(microsecond=0), settings.tz)
+    files_dir = settings.db_path.parent / "console-files"
+    session = OfflineSession(settings, clock, files_dir=files_dir)
+
+    def show(call: SentCall) -> None:
+        if call.method in VISIBLE_METHODS:
+            for line in render_call(call):
+                print(line, file=out)
+            out.flush()
+
+    session.api.listeners.append(show)
+    async with session:
+        officers = await session.app.services.repos.officers.list(active_only=True)
+        if as_id is None:
+            as_id = officers[0].telegram_id if officers else 1
+        names = {o.telegram_id: o.name for o in officers}
+        user: dict[str, Any] = {"id": as_id, "name": names.get(as_id, f"user{as_id}")}
+        print(_t("console_intro", commune=session.app.services.commune.name,
+                 who=f"{user['name']} ({as_id})"), file=out)
+        while True:
+            print("> ", end="", file=out, flush=True)
+            line = await asyncio.to_thread(stdin.readline)
+            if not line:
+                break
+            line = line.strip()
+            if not line:
+                continue
+            if line in ("/quit", "/exit", "/thoat"):
+                break
+            try:
+                if line.startswith("/press"):
+                    arg = line.removeprefix("/press").strip()
+                    buttons = session.buttons(user["id"])
+                    if not arg.isdigit() or not 1 <= int(arg) <= len(buttons):
+                        print(_t("console_no_button", n=arg), file=out)
+                        continue
+                    message = session.api.latest_with_buttons[user["id"]]
+                    await session.press_data(user, message, buttons[int(arg) - 1].get("callback_data", ""))
+                elif line.startswith("/as"):
+                    arg = line.removeprefix("/as").strip()
+                    if not arg.lstrip("-").isdigit():
+                        print(_t("console_as", who=f"{user['name']} ({user['id']})"), file=out)
+                        continue
+                    user = {"id": int(arg), "name": names.get(int(arg), f"user{arg}")}
+                    print(_t("console_as", who=f"{user['name']} ({user['id']})"), file=out)
+                elif line.startswith("/time"):
+                    arg = line.removeprefix("/time").strip()
+                    when = parse_time(arg, clock.now()) if arg else clock.now()
+                    if when is None or when < clock.now():
+                        print(_t("console_bad_time", value=arg), file=out)
+                        continue
+                    ran = await session.advance_to(when)
+                    print(_t("console_time", now=clock.now().strftime("%d/%m/%Y %H:%M"), jobs=ran), file=out)
+                else:
+                    await session.send_text(user, line)
+            except SessionError as exc:
+                print(str(exc), file=out)
+    print(_t("console_bye"), file=out)
+    return 0

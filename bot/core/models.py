@@ -1,0 +1,65 @@
+"""Plain records shared by the core, the services and storage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Commune:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Officer:
+    id: int
+    commune_id: int
+    telegram_id: int
+    name: str
+    roles: tuple[str, ...]
+    unit_key: str | None
+    active: bool
+    locale: str
+    away_until: date | None = None
+
+    def has_role(self, *roles: str) -> bool:
+        return any(r in self.roles for r in roles)
+
+
+@dataclass
+class TaskSpec:
+    """A task as read from a plan document (before it is stored)."""
+
+    code: str
+    area: str | None
+    title: str
+    lead_units: list[str] = field(default_factory=list)
+    support_units: list[str] = field(default_factory=list)
+    product: str | None = None
+    deadline_text: str | None = None
+    due_date: date | None = None
+    recurrence: str = "none"
+    targets: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Task:
+    id: int
+    commune_id: int
+    plan_id: int
+    code: str
+    area: str | None
+    title: str
+    lead_units: tuple[str, ...]
+    support_units: tuple[str, ...]
+    product: str | None
+    deadline_text: str | None
+    due_date: date | None
+    recurrence: str
+    targets: tuple[str, ...]
+    owner_id: int | None
+    status: str
+    percent: int
+    note: str | None

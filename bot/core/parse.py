@@ -1,0 +1,485 @@
+"""Understanding officers' messages: progress on tasks and dossier figures (parse-contract.md).
+
+Pure: text and a reference time in, a ParseResult out. All matching happens on a copy of the text
+folded to ASCII (đ→d) character for character, so diacritic-free messages parse exactly as the
+accented ones, and spans found on the folded copy cut the original (for notes and task hints).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from bot.core.dates import find_absolute_dates, find_period, find_relative_date, nearest, safe_date
+
+MAX_CHARS = 8192  # Telegram allows 4096; anything beyond is not a report
+
+Status = str  # "done" | "in_progress" | "blocked" | "not_started"
+
+
+@dataclass
+class ProgressItem:
+    task_ref: str | None = None
+    task_hint: str | None = None
+    percent: int | None = None
+    status: Status | None = None
+    date: date | None = None
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "task_ref": self.task_ref,
+            "task_hint": self.task_hint,
+            "percent": self.percent,
+            "status": self.status,
+            "date": self.date.isoformat() if self.date else None,
+            "note": self.note,
+        }
+
+
+@dataclass
+class DossierFigures:
+    period_start: date | None = None
+    period_end: date | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "period_start": self.period_start.isoformat() if self.period_start else None,
+            "period_end": self.period_end.isoformat() if self.period_end else None,
+            "counts": dict(self.counts),
+        }
+
+
+@dataclass
+class ParseResult:
+    intent: str = "unknown"
+    progress: list[ProgressItem] = field(default_factory=list)
+    dossier: DossierFigures | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "intent": self.intent,
+            "progress": [p.to_dict() for p in self.progress],
+            "dossier": self.dossier.to_dict() if self.dossier else None,
+        }
+
+
+COUNT_KEYS: tuple[str, ...] = (
+    "total", "carried_over", "received", "online", "direct", "postal", "resolved", "early", "on_time",
+    "late", "pending", "withdrawn", "apologized", "digitized", "feedback_received", "feedback_answered",
+)
+
+# -- folding ------------------------------------------------------------------------------------
+
+
+def _fold_char(ch: str) -> str:
+    if ch < "\x80":
+        return ch.lower()
+    if ch in "đĐ":
+        return "d"
+    base = unicodedata.normalize("NFD", ch)[0]
+    if unicodedata.category(base).startswith("L"):
+        return base.lower()[:1] if base.isascii() else " "
+    if base.isdigit() and base.isascii():
+        return base
+    if ch in "％":
+        return "%"
+    if unicodedata.category(ch) in ("Zs", "Cc") or ch in "\u200b\u200c\u200d\ufeff":
+        return "\n" if ch in "\r\x0b\x0c\u2028\u2029" else " "
+    return ch if ch.isascii() else " "
+
+
+_FOLD_CACHE: dict[str, str] = {}
+
+
+def fold_1to1(text: str) -> str:
+    """Fold each character to one lower-case ASCII character (non-letters outside ASCII → space)."""
+    out = []
+    cache = _FOLD_CACHE
+    for ch in text:
+        f = cache.get(ch)
+        if f is None:
+            f = _fold_char(ch)
+            if len(cache) < 5000:
+                cache[ch] = f
+        out.append(f)
+    return "".join(out)
+
+
+def prepare(text: str) -> tuple[str, str]:
+    """(original, folded) of equal length: NFC, stray combining marks dropped, capped."""
+    text = unicodedata.normalize("NFC", text[:MAX_CHARS])
+    if any(unicodedata.combining(c) for c in text):
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    return text, fold_1to1(text)
+
+
+# -- task references ----------------------------------------------------------------------------
+_CODE = r"\d{1,2}(?:\.\d{1,2}){1,3}"
+_REF = re.compile(
+    r"(?:\b(?P<crit>tctp|tcxp|tc)\s*(?P<ccode>\d{1,2}(?:\.\d{1,2}){0,3})(?![\d/%]|[.,]\d)"
+    r"|\b(?:nhiem\s*vu|nv|muc|n\.v)(?:\s*so)?\s*[:#]?\s*(?P<code>" + _CODE + r")(?![\d/%]|[.,]\d)"
+    r"|(?P<lead>(?:^|[,;:\n+&]|\bva\b|\bvoi\b|\bcung\b|\s-\s)\s*)(?P<bare>" + _CODE + r")(?![\d/%]|[.,]\d))"
+)
+
+
+@dataclass
+class _Ref:
+    start: int
+    end: int
+    code: str
+
+
+def find_refs(s: str) -> list[_Ref]:
+    refs = []
+    for m in _REF.finditer(s):
+        if m.group("crit"):
+            refs.append(_Ref(m.start(), m.end(), f"{m.group('crit').upper()} {m.group('ccode')}"))
+        elif m.group("code"):
+            refs.append(_Ref(m.start(), m.end(), m.group("code")))
+        else:
+            start = m.start("bare")
+            refs.append(_Ref(start, m.end(), m.group("bare")))
+    return refs
+
+
+# -- status and percent -------------------------------------------------------------------------
+_PCT = re.compile(r"(?<![\d.,])(\d{1,3})(?:[.,](\d{1,2}))?\s*(?:%|phan tram\b)")
+_PCT_WORD = re.compile(r"\b(?:dat|duoc|khoang|tien do|hoan thanh|xong|thuc hien|lam duoc)\s*:?\s*(\d{1,3})(?![\d.,/%])"
+                       r"(?!\s*(?:ho so|hs|van ban|ngay|tuan|thang|nam|nguoi|lan|buoi|cuoc|tin|bai|trieu|ty|dong))")
+_HALF = re.compile(r"\b(?:mot|1) nua\b|\bnua chung\b")
+_NEG_DONE = re.compile(r"\bchua (?:xong|hoan thanh|hoan tat|hoan thien|dat)\b")
+_DONE = re.compile(
+    r"\b(?:xong|hoan thanh|hoan tat|hoan thien|da thuc hien|ok roi|ok|done|da ban hanh|da trien khai xong"
+    r"|da nop|da gui)\b"
+)
+_FUTURE = re.compile(
+    r"\b(?:se|du kien|dk|sap|chuan bi|phan dau|ke hoach|tuan (?:sau|toi)|thang (?:sau|toi)|nam (?:sau|toi)"
+    r"|ngay mai|mai|ngay kia|\d+ (?:ngay|hom|tuan|thang) nua|cuoi (?:tuan|thang|nam|quy)|het (?:thang|nam|quy)"
+    r"|quy (?:[1-4]|iv|iii|ii|i)|han|truoc ngay|truoc|kip|trong (?:tuan|thang|quy|nam))\b"
+)
+_PAST = re.compile(r"\b(?:da|roi|vua|hom qua|hom kia|hom nay|xong roi)\b")
+_BLOCKED = re.compile(
+    r"\b(?:vuong(?: mac)?|gap kho khan|kho khan|chua the|khong the|bi cham|cham tien do|cham so voi|dang cham"
+    r"|con cham|bi tre|tam dung|tam hoan|tam ngung|ngung|bi ket|dang ket|ach tac|bi treo"
+    r"|(?:dang|con|van|phai) cho|cho (?:y kien|huyen|tinh|phe duyet|duyet|ky|ket qua|phan hoi|huong dan"
+    r"|cap tren|xac nhan|kinh phi|bo sung|thong nhat|lanh dao|chu tich|so|phong)"
+    r"|thieu (?:kinh phi|nhan luc|nguoi|von|thiet bi|may|huong dan))\b"
+)
+_BLOCKED_ORIG = re.compile(r"\bchờ\b", re.IGNORECASE)
+_NOT_STARTED = re.compile(
+    r"\bchua (?:bat dau|trien khai|lam|thuc hien|khoi dong|co gi|tien hanh)\b|\bchua\s*$"
+)
+_IN_PROGRESS = re.compile(
+    r"\b(?:dang (?:lam|thuc hien|trien khai|xu ly|tien hanh|soan|hoan thien|xay dung|chuan bi)|dang|tiep tuc"
+    r"|gan xong|sap xong|chua xong|chua hoan thanh|da trien khai|da bat dau|bat dau|trien khai|thuc hien)\b"
+)
+# strong signals that a text with no task code is still a progress report
+_STRONG = re.compile(
+    r"\b(?:xong|hoan thanh|hoan tat|dang (?:lam|thuc hien|trien khai)|chua (?:bat dau|trien khai|lam)"
+    r"|vuong|gap kho khan|tam dung|dat)\b"
+)
+_QUESTION = re.compile(
+    r"\?|\b(?:khi nao|bao gio|the nao|tai sao|vi sao|lam sao|nhu the nao|bao nhieu|phai khong|duoc khong"
+    r"|chua a|nhe|co phai|la gi|o dau)\s*[.!]*\s*$"
+)
+
+
+def _percent(s: str) -> int | None:
+    m = _PCT.search(s)
+    if m:
+        value = int(m.group(1))
+        return value if value <= 100 else None
+    m = _PCT_WORD.search(s)
+    if m:
+        value = int(m.group(1))
+        return value if value <= 100 else None
+    if _HALF.search(s):
+        return 50
+    return None
+
+
+def _status(seg: str, orig: str, percent: int | None) -> tuple[str | None, bool]:
+    """(status, done_word_seen) of one segment."""
+    if _BLOCKED.search(seg) or _BLOCKED_ORIG.search(orig):
+        return "blocked", False
+    if _NOT_STARTED.search(seg) and not percent:
+        return "not_started", False
+    neg = _NEG_DONE.search(seg)
+    done_word = bool(_DONE.search(_NEG_DONE.sub(" ", seg))) if neg else bool(_DONE.search(seg))
+    if done_word:
+        if _FUTURE.search(seg) and not _PAST.search(seg):
+            return "in_progress", True
+        if percent is not None and percent < 100:
+            return "in_progress", True
+        return "done", True
+    if percent == 100:
+        return "done", False
+    if neg or percent is not None or _IN_PROGRESS.search(seg):
+        return "in_progress", False
+    return None, False
+
+
+def _date(seg: str, today: date, *, past: bool) -> date | None:
+    for _, _, day, month, year in find_absolute_dates(seg):
+        d = safe_date(year, month, day) if year else nearest(month, day, today, past=past)
+        if d is not None:
+            return d
+    rel = find_relative_date(seg, today, past=past)
+    if rel is not None:
+        return rel[2]
+    return None
+
+
+# -- dossier figures ----------------------------------------------------------------------------
+_KEY_PHRASES: dict[str, str | None] = {
+    # total
+    "tong so ho so tiep nhan": "total", "tong so ho so": "total", "tong so hs": "total", "tong cong": "total",
+    "tong so": "total", "tong": "total",
+    # carried over
+    "ky truoc chuyen qua": "carried_over", "ky truoc chuyen sang": "carried_over", "ky truoc chuyen": "carried_over",
+    "ton ky truoc": "carried_over", "chuyen tu ky truoc": "carried_over", "ton tu ky truoc": "carried_over",
+    "chuyen qua": "carried_over", "chuyen sang": "carried_over",
+    # received
+    "moi tiep nhan": "received", "tiep nhan moi": "received", "tiep nhan": "received", "nhan moi": "received",
+    "nhan": "received", "da nhan": "received",
+    # channels
+    "dich vu cong truc tuyen": "online", "dvc truc tuyen": "online", "truc tuyen": "online", "online": "online",
+    "qua mang": "online", "dvctt": "online", "truc tiep": "direct",
+    "buu chinh cong ich": "postal", "buu chinh": "postal", "bcci": "postal", "qua buu dien": "postal",
+    "buu dien": "postal",
+    # outcomes
+    "da giai quyet xong": "resolved", "da giai quyet": "resolved", "giai quyet xong": "resolved",
+    "da tra ket qua": "resolved", "tra ket qua": "resolved", "xu ly xong": "resolved", "giai quyet": "resolved",
+    "truoc han": "early", "som han": "early", "dung han": "on_time",
+    "qua han": "late", "tre han": "late", "tre hen": "late", "cham tra": "late", "tre": "late",
+    "dang giai quyet": "pending", "dang xu ly": "pending", "chua den han": "pending", "chua giai quyet": "pending",
+    "con ton": "pending", "ton dong": "pending",
+    "cong dan rut ho so": "withdrawn", "cong dan rut": "withdrawn", "rut ho so": "withdrawn", "rut": "withdrawn",
+    "da gui thu xin loi": "apologized", "gui thu xin loi": "apologized", "thu xin loi": "apologized",
+    "van ban xin loi": "apologized", "phieu xin loi": "apologized", "da xin loi": "apologized",
+    "xin loi": "apologized",
+    "da so hoa": "digitized", "so hoa": "digitized",
+    "phan anh kien nghi": "feedback_received", "pakn tiep nhan": "feedback_received",
+    "tiep nhan pakn": "feedback_received", "pakn": "feedback_received", "phan anh": "feedback_received",
+    "kien nghi": "feedback_received",
+    "pakn da tra loi": "feedback_answered", "pakn da xu ly": "feedback_answered", "da tra loi": "feedback_answered",
+    "tra loi": "feedback_answered",
+    # shadows: words that contain a key word but are not one
+    "xac nhan": None, "nhan vien": None, "nhan dan": None, "ca nhan": None, "nhan luc": None, "nhan xet": None,
+    "tiep nhan va tra ket qua": None, "bo phan tiep nhan": None, "ty le": None, "tong hop": None,
+    "tre em": None, "thoi han": None,
+}
+_KEY_RE = re.compile(
+    r"\b(?:" + "|".join(re.escape(k) for k in sorted(_KEY_PHRASES, key=len, reverse=True)) + r")\b"
+)
+_NUM = re.compile(r"(?<![\w.,/:-])(\d{1,3}(?:\.\d{3})+|\d+)(?![\w/%]|[.,]\d)")
+_AFTER_NUM_NOT_COUNT = re.compile(
+    r"\s*(?:%|phan tram|ngay|hom|tuan|thang|nam|gio|phut|lan|trieu|ty|dong|nguoi|km|m2|ha)\b|\s*%"
+)
+_BEFORE_NUM_NOT_COUNT = re.compile(r"(?:ngay|thang|quy|nam|tuan|so|dien thoai|sdt|hotline|lan|thu|nv|muc)\s*:?\s*$")
+_FILLER = re.compile(
+    r"^[\s:=,\-–(]*(?:(?:la|duoc|co|gom|khoang|hs|ho so|thu tuc|tthc|thu tuc hanh chinh|so|luong|so luong|moi"
+    r"|tong|da|dat|voi|ca|cua|ho|hoso)\b[\s:=,\-–]*)*$"
+)
+_PAKN_AFTER = re.compile(r"\s*(?:pakn|phan anh|kien nghi|y kien)\b")
+_DOSSIER_NOUN = re.compile(r"\b(?:hs|ho so|tthc|pakn|bcci|thu tuc)\b")
+_DOSSIER_VOCAB = re.compile(
+    r"\b(?:hs|ho so|tthc|pakn|bcci|truc tuyen|buu chinh|tiep nhan|dung han|truoc han|qua han|tre han|ty le"
+    r"|giai quyet|so hoa|mot cua)\b"
+)
+_SENTENCE_END = re.compile(r"[\n;!?]|\.(?=\s|$)")
+
+
+@dataclass
+class _Pair:
+    start: int
+    end: int
+    key: str
+    value: int
+
+
+def _dossier_pairs(s: str, blocked_spans: list[tuple[int, int]]) -> list[_Pair]:
+    def blocked(a: int, b: int) -> bool:
+        return any(a < e and s_ < b for s_, e in blocked_spans)
+
+    keys = [(m.start(), m.end(), _KEY_PHRASES[m.group(0)]) for m in _KEY_RE.finditer(s)]
+    nums = []
+    for m in _NUM.finditer(s):
+        if blocked(m.start(), m.end()):
+            continue
+        if _AFTER_NUM_NOT_COUNT.match(s, m.end()) or _BEFORE_NUM_NOT_COUNT.search(s, max(0, m.start() - 14),
+                                                                                    m.start()):
+            continue
+        nums.append((m.start(), m.end(), int(m.group(1).replace(".", ""))))
+    used: set[int] = set()
+    pairs: list[_Pair] = []
+    key_starts = [k[0] for k in keys]
+    for i, (ks, ke, key) in enumerate(keys):
+        if key is None or blocked(ks, ke):
+            continue
+        next_key = key_starts[i + 1] if i + 1 < len(keys) else len(s)
+        chosen = None
+        for j, (ns, ne, value) in enumerate(nums):
+            if j in used or ns < ke:
+                continue
+            if ns < next_key and ns - ke <= 40 and _FILLER.match(s[ke:ns]):
+                chosen = (j, ns, ne, value)
+            break
+        if chosen is None:  # "45 hồ sơ trực tuyến": the number before the key
+            prev_key_end = keys[i - 1][1] if i else 0
+            for j in range(len(nums) - 1, -1, -1):
+                ns, ne, value = nums[j]
+                if ne > ks:
+                    continue
+                if j not in used and ns >= prev_key_end and ks - ne <= 40 and _FILLER.match(s[ne:ks]):
+                    chosen = (j, ns, ne, value)
+                break
+        if chosen is None:
+            continue
+        j, ns, ne, value = chosen
+        used.add(j)
+        if _PAKN_AFTER.match(s, ne) or _PAKN_AFTER.match(s, ke):
+            key = {"received": "feedback_received", "resolved": "feedback_answered"}.get(key, key)
+        pairs.append(_Pair(min(ks, ns), max(ke, ne), key, value))
+    return pairs
+
+
+# -- the parser ---------------------------------------------------------------------------------
+_CONNECTOR_ONLY = re.compile(r"^[\s,;:.&+\-–]*(?:va|voi|cung|nv|nhiem vu|muc)?[\s,;:.&+\-–]*$")
+_HINT_TRIM = re.compile(r"^[\s,;:.\-–•*]+|[\s,;:.\-–•*]+$")
+_NOTE_TRIM = re.compile(r"^[\s,;:.\-–•*]*(?:vi|do|boi vi|ly do|nguyen nhan)?\s*:?\s*|[\s,;:.\-–•*!]+$")
+
+
+def _sentence_bounds(s: str) -> list[tuple[int, int]]:
+    bounds, start = [], 0
+    for m in _SENTENCE_END.finditer(s):
+        bounds.append((start, m.end()))
+        start = m.end()
+    bounds.append((start, len(s)))
+    return bounds
+
+
+def parse_message(text: str, now: datetime) -> ParseResult:
+    """Parse one message. Never raises on any string input."""
+    if not isinstance(text, str) or not text.strip():
+        return ParseResult()
+    orig, s = prepare(text)
+    today = now.date()
+    refs = find_refs(s)
+    sentences = _sentence_bounds(s)
+
+    def sentence_of(pos: int) -> tuple[int, int]:
+        for a, b in sentences:
+            if a <= pos < b:
+                return a, b
+        return sentences[-1]
+
+    # spans that are not dossier counts: task codes, dates, percents
+    blocked_spans = [(r.start, r.end) for r in refs]
+    blocked_spans += [(a, b) for a, b, *_ in find_absolute_dates(s)]
+    blocked_spans += [(m.start(), m.end()) for m in _PCT.finditer(s)]
+    pairs = _dossier_pairs(s, blocked_spans)
+    if refs:
+        ref_sentences = {sentence_of(r.start) for r in refs}
+        pairs = [p for p in pairs if sentence_of(p.start) not in ref_sentences
+                 or _DOSSIER_NOUN.match(s, p.end + 1) or _DOSSIER_NOUN.search(s[p.end:p.end + 8])]
+    dossier_sentences = sorted({sentence_of(p.start) for p in pairs})
+
+    result = ParseResult()
+    # progress items
+    if refs:
+        result.progress = _progress_items(orig, s, refs, dossier_sentences, today)
+    elif not pairs or not _DOSSIER_VOCAB.search(s):
+        item = _hint_item(orig, s, today)
+        if item is not None:
+            result.progress = [item]
+
+    if pairs:
+        counts: dict[str, int] = {}
+        for p in pairs:
+            counts.setdefault(p.key, p.value)
+        scope = " ".join(s[a:b] for a, b in dossier_sentences) if refs else s
+        period = find_period(scope, today)
+        if period is None and refs:
+            period = find_period(s, today)
+        result.dossier = DossierFigures(period[0] if period else None, period[1] if period else None, counts)
+
+    if result.progress and result.dossier:
+        result.intent = "mixed"
+    elif result.progress:
+        result.intent = "progress"
+    elif result.dossier:
+        result.intent = "dossier"
+    return result
+
+
+def _progress_items(
+    orig: str, s: str, refs: list[_Ref], dossier_sentences: list[tuple[int, int]], today: date
+) -> list[ProgressItem]:
+    items: list[ProgressItem] = []
+    segments: list[tuple[int, int]] = []
+    for i, ref in enumerate(refs):
+        end = refs[i + 1].start if i + 1 < len(refs) else len(s)
+        for a, _b in dossier_sentences:
+            if ref.end <= a < end:
+                end = a
+                break
+        segments.append((ref.end, end))
+    prefix = s[: refs[0].start]
+    prefix_orig = orig[: refs[0].start]
+    raw: list[tuple[ProgressItem, bool]] = []
+    for i, (ref, (a, b)) in enumerate(zip(refs, segments, strict=True)):
+        seg, seg_orig = s[a:b], orig[a:b]
+        if i == 0 and prefix.strip():
+            seg, seg_orig = prefix + " " + seg, prefix_orig + " " + seg_orig
+        empty = bool(_CONNECTOR_ONLY.match(s[a:b]))
+        item = _analyse(seg, seg_orig, today)
+        item.task_ref = ref.code
+        raw.append((item, empty))
+    # "1.4 và 1.5 xong": a reference with nothing of its own takes what the next one says
+    for i in range(len(raw) - 2, -1, -1):
+        item, empty = raw[i]
+        if empty:
+            nxt = raw[i + 1][0]
+            item.percent, item.status, item.date, item.note = nxt.percent, nxt.status, nxt.date, nxt.note
+    items = [item for item, _ in raw]
+    return items
+
+
+def _analyse(seg: str, seg_orig: str, today: date) -> ProgressItem:
+    percent = _percent(seg)
+    status, _ = _status(seg, seg_orig, percent)
+    if status == "done" and percent is None:
+        percent = 100
+    if status == "not_started":
+        percent = percent or None
+    when = _date(seg, today, past=(status == "done"))
+    note = None
+    if status == "blocked":
+        m = _BLOCKED.search(seg) or _BLOCKED_ORIG.search(seg_orig)
+        start = m.start() if m else 0
+        note = _NOTE_TRIM.sub("", seg_orig[start:]).strip() or None
+    return ProgressItem(percent=percent, status=status, date=when, note=note)
+
+
+def _hint_item(orig: str, s: str, today: date) -> ProgressItem | None:
+    """A report naming its task in words ("Tuyên truyền CCHC đạt 40%"), or None for chatter."""
+    if _QUESTION.search(s):
+        return None
+    strong = _STRONG.search(s)
+    pct = _PCT.search(s)
+    if not strong and not pct and not _BLOCKED.search(s):
+        return None
+    item = _analyse(s, orig, today)
+    if item.status is None:
+        return None
+    cut = min(m.start() for m in (strong, pct) if m is not None) if (strong or pct) else len(s)
+    hint = _HINT_TRIM.sub("", orig[:cut]).strip()
+    words = [w for w in re.findall(r"[a-z]+", s[:cut]) if w not in ("em", "toi", "minh", "da", "dang", "nv")]
+    item.task_hint = hint if len(words) >= 1 and len(hint) >= 3 else None
+    return item

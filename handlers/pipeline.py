@@ -1,0 +1,114 @@
+"""The first and last steps every update goes through.
+
+1. `store_raw` (group -2): the raw update goes into the inbox before anything else touches it.
+2. `gatekeeper` (group -1): finds the sender's officer record; strangers and deactivated users get the
+   refusal and nothing more (the attempt is audited), except `/start <invite code>`.
+3. `mark_handled` (last group): the inbox row is marked handled.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from telegram import Update
+from telegram.ext import ApplicationHandlerStop
+
+from bot.app import BotContext
+from handlers.common import reply
+
+log = logging.getLogger(__name__)
+
+
+def _kind(update: Update) -> str:
+    if update.callback_query:
+        return "callback"
+    if update.edited_message:
+        return "edit"
+    msg = update.effective_message
+    if msg is None:
+        return "other"
+    if msg.document:
+        return "document"
+    if msg.photo:
+        return "photo"
+    if msg.text and msg.text.startswith("/"):
+        return "command"
+    return "text" if msg.text is not None else "other"
+
+
+def _text(update: Update) -> str | None:
+    if update.callback_query:
+        return update.callback_query.data
+    msg = update.effective_message
+    if msg is None:
+        return None
+    return msg.text if msg.text is not None else msg.caption
+
+
+async def store_raw(update: object, context: BotContext) -> None:
+    if not isinstance(update, Update):
+        return
+    services = context.services
+    user = update.effective_user
+    chat = update.effective_chat
+    inbox_id = await services.repos.inbox.store(
+        update_id=update.update_id,
+        user_id=user.id if user else None,
+        chat_id=chat.id if chat else None,
+        kind=_kind(update),
+        text=_text(update),
+        raw_json=json.dumps(update.to_dict(), ensure_ascii=False),
+        received_at=services.clock.now(),
+    )
+    context.state.inbox_id = inbox_id
+
+
+def _is_invite_start(update: Update) -> bool:
+    msg = update.message
+    if msg is None or not msg.text:
+        return False
+    parts = msg.text.split()
+    return len(parts) == 2 and parts[0].split("@")[0] == "/start"
+
+
+async def gatekeeper(update: object, context: BotContext) -> None:
+    if not isinstance(update, Update):
+        return
+    services = context.services
+    user = update.effective_user
+    if user is None or user.is_bot:
+        raise ApplicationHandlerStop
+    officer = await services.repos.officers.by_telegram_id(user.id)
+    if officer is not None and officer.active:
+        context.state.officer = officer
+        return
+    if _is_invite_start(update):
+        return  # registration by invitation is the one thing a stranger may do
+    state = context.state
+    await services.repos.audit.log(
+        "refused", user_id=user.id, at=services.clock.now(),
+        officer_id=officer.id if officer else None,
+        commune_id=officer.commune_id if officer else None,
+        detail=_kind(update),
+    )
+    if state.inbox_id is not None:
+        await services.repos.inbox.mark(state.inbox_id, "refused")
+    chat = update.effective_chat
+    if update.callback_query:
+        await update.callback_query.answer(context.t("refuse.short"), show_alert=True)
+    elif chat is not None and chat.type == "private":
+        key = "refuse.deactivated" if officer is not None else "refuse.stranger"
+        await reply(update, context, key, user_id=user.id)
+    services.requests.pop(update.update_id, None)
+    raise ApplicationHandlerStop
+
+
+async def mark_handled(update: object, context: BotContext) -> None:
+    if not isinstance(update, Update):
+        return
+    state = context.services.requests.pop(update.update_id, None)
+    if state and state.inbox_id is not None:
+        await context.services.repos.inbox.mark(
+            state.inbox_id, "handled", commune_id=state.officer.commune_id if state.officer else None
+        )

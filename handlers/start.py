@@ -1,0 +1,48 @@
+"""/start, /help and /huongdan."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.app import BotContext
+from bot.core.permissions import COMMANDS, permissions
+from handlers.common import reply, send_html
+
+
+def role_names(context: BotContext, roles: tuple[str, ...]) -> str:
+    return ", ".join(context.t(f"role.{r}") for r in roles)
+
+
+async def start(update: Update, context: BotContext) -> None:
+    officer = context.officer
+    if officer is None:  # a stranger with an invite code: registration (invites) handles it
+        await reply(update, context, "refuse.stranger", user_id=update.effective_user.id if update.effective_user else 0)
+        return
+    services = context.services
+    units = await services.repos.communes.unit_names(officer.commune_id)
+    commune = await services.repos.communes.get(officer.commune_id)
+    await reply(
+        update, context, "start.greeting",
+        name=officer.name, roles=role_names(context, officer.roles),
+        unit=units.get(officer.unit_key or "", context.t("start.no_unit")),
+        commune=commune.name if commune else "",
+    )
+
+
+async def help_command(update: Update, context: BotContext) -> None:
+    officer = context.officer
+    if officer is None:
+        return
+    perms = permissions(officer.roles)
+    lines = [context.t("help.header")]
+    for name, perm in COMMANDS:
+        if perm is None or perm in perms:
+            lines.append(f"/{name} — {context.t(f'help.{name}')}")
+    lines.append(context.t("help.footer"))
+    await send_html(update, context, "\n".join(lines))
+
+
+async def unknown_command(update: Update, context: BotContext) -> None:
+    msg = update.effective_message
+    command = (msg.text or "").split()[0] if msg and msg.text else ""
+    await reply(update, context, "unknown.command", command=command)

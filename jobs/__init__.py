@@ -1,0 +1,30 @@
+"""Scheduled work. Every job is scheduled at an absolute time taken from the injectable clock, with
+a stable name, so that replay's `advance_to` fires exactly what production would, when it would."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from telegram.ext import Application, Job
+
+JobCallback = Callable[[Any], Awaitable[None]]
+
+
+def schedule_at(
+    app: Application, callback: JobCallback, when: datetime, name: str, data: object = None  # type: ignore[type-arg]
+) -> Job[Any]:
+    """Schedule `callback` once at `when` (aware), replacing any job of the same name."""
+    if when.tzinfo is None:
+        raise ValueError("schedule_at needs an aware datetime")
+    jq = app.job_queue
+    assert jq is not None, "install python-telegram-bot[job-queue]"
+    for old in jq.get_jobs_by_name(name):
+        old.schedule_removal()
+    return jq.run_once(callback, when=when, name=name, data=data)
+
+
+async def rebuild_jobs(app: Application) -> None:  # type: ignore[type-arg]
+    """Rebuild the JobQueue from the reminder rules stored in the database (none are defined yet)."""
+    return None

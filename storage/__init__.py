@@ -1,0 +1,5 @@
+"""SQLite storage: connection, ordered migrations, repositories."""
+
+from storage.db import Database, SchemaTooNewError, StorageError
+
+__all__ = ["Database", "SchemaTooNewError", "StorageError"]

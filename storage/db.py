@@ -1,0 +1,172 @@
+"""SQLite connection (WAL, foreign keys, busy timeout) and ordered migrations.
+
+Each migration file `NNNN_name.sql` is applied in one transaction and recorded in
+`schema_migrations`; running `migrate()` again applies nothing.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+class StorageError(Exception):
+    """The database cannot be opened or used; the message says why in one line."""
+
+
+class SchemaTooNewError(StorageError):
+    """The database was written by a newer version of the bot."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def load_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
+    found = []
+    for path in sorted(directory.glob("*.sql")):
+        head, _, rest = path.stem.partition("_")
+        found.append(Migration(int(head), rest, path.read_text(encoding="utf-8")))
+    versions = [m.version for m in found]
+    if versions != sorted(set(versions)):
+        raise StorageError(f"migration versions are not unique and ordered: {versions}")
+    return found
+
+
+def split_statements(sql: str) -> list[str]:
+    statements, buf = [], ""
+    for line in sql.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            if buf.strip():
+                statements.append(buf.strip())
+            buf = ""
+    if buf.strip() and not all(ln.strip().startswith("--") for ln in buf.strip().splitlines()):
+        raise StorageError("migration ends with an incomplete statement")
+    return statements
+
+
+def utcnow_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Database:
+    """One aiosqlite connection in autocommit mode; `transaction()` groups writes."""
+
+    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+        self._in_tx = False
+
+    @classmethod
+    async def open(cls, path: Path | str, *, migrate: bool = True) -> Database:
+        path = Path(path)
+        if str(path) != ":memory:":
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StorageError(f"cannot create folder {path.parent}: {exc.strerror}") from None
+            if path.exists() and not path.is_file():
+                raise StorageError(f"{path} is not a file")
+        try:
+            conn = await aiosqlite.connect(str(path), isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot open database {path}: {exc}") from None
+        conn.row_factory = aiosqlite.Row
+        db = cls(conn, path)
+        try:
+            await conn.execute("PRAGMA busy_timeout = 5000")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA synchronous = NORMAL")
+            if migrate:
+                await db.migrate()
+        except sqlite3.Error as exc:
+            await conn.close()
+            raise StorageError(f"cannot use database {path}: {exc}") from None
+        except StorageError:
+            await conn.close()
+            raise
+        return db
+
+    async def close(self) -> None:
+        await self.conn.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """BEGIN IMMEDIATE … COMMIT; nested use joins the outer transaction."""
+        if self._in_tx:
+            yield self.conn
+            return
+        await self.conn.execute("BEGIN IMMEDIATE")
+        self._in_tx = True
+        try:
+            yield self.conn
+        except BaseException:
+            self._in_tx = False
+            await self.conn.execute("ROLLBACK")
+            raise
+        self._in_tx = False
+        await self.conn.execute("COMMIT")
+
+    async def fetchone(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> aiosqlite.Row | None:
+        async with self.conn.execute(sql, params) as cur:
+            return await cur.fetchone()
+
+    async def fetchall(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[aiosqlite.Row]:
+        async with self.conn.execute(sql, params) as cur:
+            return list(await cur.fetchall())
+
+    async def execute(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> int:
+        """Run one statement; returns lastrowid (for INSERT) or 0."""
+        async with self.conn.execute(sql, params) as cur:
+            return cur.lastrowid or 0
+
+    # -- migrations -------------------------------------------------------------------------
+    async def schema_version(self) -> int:
+        await self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+        row = await self.fetchone("SELECT MAX(version) AS v FROM schema_migrations")
+        return int(row["v"]) if row and row["v"] is not None else 0
+
+    async def migrate(self, migrations: list[Migration] | None = None) -> list[int]:
+        """Apply pending migrations in order, each in one transaction. Returns versions applied."""
+        migrations = load_migrations() if migrations is None else migrations
+        current = await self.schema_version()
+        latest = migrations[-1].version if migrations else 0
+        if current > latest:
+            raise SchemaTooNewError(
+                f"database schema version {current} is newer than this bot knows ({latest}); upgrade the bot"
+            )
+        applied = []
+        for m in migrations:
+            if m.version <= current:
+                continue
+            async with self.transaction():
+                for stmt in split_statements(m.sql):
+                    await self.conn.execute(stmt)
+                await self.conn.execute(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                    (m.version, m.name, utcnow_iso()),
+                )
+            applied.append(m.version)
+        return applied
+
+    @staticmethod
+    def latest_version() -> int:
+        migrations = load_migrations()
+        return migrations[-1].version if migrations else 0

@@ -1,0 +1,307 @@
+"""Repository classes: all SQL lives here, so handlers and services never see a cursor."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.core.domain import DEFAULT_UNITS
+from bot.core.models import Commune, Officer, Task, TaskSpec
+from storage.db import Database, StorageError, utcnow_iso
+
+
+class DuplicateError(StorageError):
+    """A row with the same unique key exists already."""
+
+
+def _officer(row: aiosqlite.Row) -> Officer:
+    return Officer(
+        id=row["id"],
+        commune_id=row["commune_id"],
+        telegram_id=row["telegram_id"],
+        name=row["name"],
+        roles=tuple(r for r in row["roles"].split(",") if r),
+        unit_key=row["unit_key"],
+        active=bool(row["active"]),
+        locale=row["locale"],
+        away_until=date.fromisoformat(row["away_until"]) if row["away_until"] else None,
+    )
+
+
+def _task(row: aiosqlite.Row) -> Task:
+    return Task(
+        id=row["id"],
+        commune_id=row["commune_id"],
+        plan_id=row["plan_id"],
+        code=row["code"],
+        area=row["area"],
+        title=row["title"],
+        lead_units=tuple(json.loads(row["lead_units"])),
+        support_units=tuple(json.loads(row["support_units"])),
+        product=row["product"],
+        deadline_text=row["deadline_text"],
+        due_date=date.fromisoformat(row["due_date"]) if row["due_date"] else None,
+        recurrence=row["recurrence"],
+        targets=tuple(json.loads(row["targets"])),
+        owner_id=row["owner_id"],
+        status=row["status"],
+        percent=row["percent"],
+        note=row["note"],
+    )
+
+
+class CommuneRepo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def get_or_create(self, name: str) -> Commune:
+        row = await self.db.fetchone("SELECT id, name FROM communes WHERE name = ?", (name,))
+        if row:
+            return Commune(row["id"], row["name"])
+        async with self.db.transaction():
+            cid = await self.db.execute(
+                "INSERT INTO communes (name, created_at) VALUES (?, ?)", (name, utcnow_iso())
+            )
+            await self.db.conn.executemany(
+                "INSERT INTO units (commune_id, key, name) VALUES (?, ?, ?)",
+                [(cid, u.key, u.name) for u in DEFAULT_UNITS],
+            )
+        return Commune(cid, name)
+
+    async def get(self, commune_id: int) -> Commune | None:
+        row = await self.db.fetchone("SELECT id, name FROM communes WHERE id = ?", (commune_id,))
+        return Commune(row["id"], row["name"]) if row else None
+
+    async def unit_keys(self, commune_id: int) -> list[str]:
+        rows = await self.db.fetchall("SELECT key FROM units WHERE commune_id = ? ORDER BY id", (commune_id,))
+        return [r["key"] for r in rows]
+
+    async def unit_names(self, commune_id: int) -> dict[str, str]:
+        rows = await self.db.fetchall("SELECT key, name FROM units WHERE commune_id = ?", (commune_id,))
+        return {r["key"]: r["name"] for r in rows}
+
+
+class OfficerRepo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def add(
+        self, commune_id: int, telegram_id: int, name: str, roles: Iterable[str], unit_key: str | None,
+        locale: str = "vi",
+    ) -> Officer:
+        try:
+            oid = await self.db.execute(
+                "INSERT INTO officers (commune_id, telegram_id, name, roles, unit_key, locale, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (commune_id, telegram_id, name, ",".join(roles), unit_key, locale, utcnow_iso()),
+            )
+        except sqlite3.IntegrityError as exc:
+            if "UNIQUE" in str(exc):
+                raise DuplicateError(f"telegram id {telegram_id} is registered already") from None
+            raise StorageError(f"cannot add officer: {exc}") from None
+        officer = await self.by_id(oid)
+        assert officer is not None
+        return officer
+
+    async def by_id(self, officer_id: int) -> Officer | None:
+        row = await self.db.fetchone("SELECT * FROM officers WHERE id = ?", (officer_id,))
+        return _officer(row) if row else None
+
+    async def by_telegram_id(self, telegram_id: int) -> Officer | None:
+        row = await self.db.fetchone("SELECT * FROM officers WHERE telegram_id = ?", (telegram_id,))
+        return _officer(row) if row else None
+
+    async def list(self, commune_id: int | None = None, *, active_only: bool = False) -> list[Officer]:
+        sql, params = "SELECT * FROM officers WHERE 1=1", []
+        if commune_id is not None:
+            sql += " AND commune_id = ?"
+            params.append(commune_id)
+        if active_only:
+            sql += " AND active = 1"
+        rows = await self.db.fetchall(sql + " ORDER BY id", tuple(params))
+        return [_officer(r) for r in rows]
+
+    async def set_active(self, telegram_id: int, active: bool) -> bool:
+        async with self.db.conn.execute(
+            "UPDATE officers SET active = ? WHERE telegram_id = ?", (int(active), telegram_id)
+        ) as cur:
+            return cur.rowcount > 0
+
+
+class PlanRepo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def save_plan(
+        self, commune_id: int, title: str, year: int, source_name: str | None, tasks: list[TaskSpec],
+        kpis: list[tuple[str, float, str, str]],
+    ) -> tuple[int, int, int]:
+        """Insert or update a plan and its tasks by code, keeping reported progress.
+
+        Returns (plan_id, tasks created, tasks updated).
+        """
+        created = updated = 0
+        async with self.db.transaction() as conn:
+            row = await self.db.fetchone(
+                "SELECT id FROM plans WHERE commune_id = ? AND year = ?", (commune_id, year)
+            )
+            if row:
+                plan_id = int(row["id"])
+                await conn.execute(
+                    "UPDATE plans SET title = ?, source_name = ?, imported_at = ? WHERE id = ?",
+                    (title, source_name, utcnow_iso(), plan_id),
+                )
+            else:
+                plan_id = await self.db.execute(
+                    "INSERT INTO plans (commune_id, title, year, source_name, imported_at) VALUES (?, ?, ?, ?, ?)",
+                    (commune_id, title, year, source_name, utcnow_iso()),
+                )
+            existing = {
+                r["code"]: r["id"]
+                for r in await self.db.fetchall("SELECT id, code FROM tasks WHERE plan_id = ?", (plan_id,))
+            }
+            for t in tasks:
+                values = (
+                    t.area, t.title, json.dumps(t.lead_units), json.dumps(t.support_units), t.product,
+                    t.deadline_text, t.due_date.isoformat() if t.due_date else None, t.recurrence,
+                    json.dumps(t.targets, ensure_ascii=False),
+                )
+                if t.code in existing:
+                    await conn.execute(
+                        "UPDATE tasks SET area=?, title=?, lead_units=?, support_units=?, product=?,"
+                        " deadline_text=?, due_date=?, recurrence=?, targets=? WHERE id = ?",
+                        (*values, existing[t.code]),
+                    )
+                    updated += 1
+                else:
+                    await conn.execute(
+                        "INSERT INTO tasks (commune_id, plan_id, code, area, title, lead_units, support_units,"
+                        " product, deadline_text, due_date, recurrence, targets)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (commune_id, plan_id, t.code, *values),
+                    )
+                    created += 1
+            await conn.execute("DELETE FROM plan_kpis WHERE plan_id = ?", (plan_id,))
+            await conn.executemany(
+                "INSERT OR REPLACE INTO plan_kpis (commune_id, plan_id, key, target, op, text)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [(commune_id, plan_id, k, target, op, text) for k, target, op, text in kpis],
+            )
+        return plan_id, created, updated
+
+    async def current_plan_id(self, commune_id: int) -> int | None:
+        row = await self.db.fetchone(
+            "SELECT id FROM plans WHERE commune_id = ? ORDER BY year DESC LIMIT 1", (commune_id,)
+        )
+        return int(row["id"]) if row else None
+
+    async def tasks(self, commune_id: int, plan_id: int | None = None) -> list[Task]:
+        plan_id = plan_id or await self.current_plan_id(commune_id)
+        if plan_id is None:
+            return []
+        rows = await self.db.fetchall(
+            "SELECT * FROM tasks WHERE commune_id = ? AND plan_id = ? ORDER BY id", (commune_id, plan_id)
+        )
+        return [_task(r) for r in rows]
+
+    async def task_by_code(self, commune_id: int, code: str) -> Task | None:
+        row = await self.db.fetchone(
+            "SELECT t.* FROM tasks t JOIN plans p ON p.id = t.plan_id"
+            " WHERE t.commune_id = ? AND t.code = ? ORDER BY p.year DESC LIMIT 1",
+            (commune_id, code),
+        )
+        return _task(row) if row else None
+
+    async def kpis(self, plan_id: int) -> list[dict[str, Any]]:
+        rows = await self.db.fetchall("SELECT key, target, op, text FROM plan_kpis WHERE plan_id = ?", (plan_id,))
+        return [dict(r) for r in rows]
+
+
+class InboxRepo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def store(
+        self, *, update_id: int, user_id: int | None, chat_id: int | None, kind: str, text: str | None,
+        raw_json: str, received_at: datetime, commune_id: int | None = None,
+    ) -> int:
+        return await self.db.execute(
+            "INSERT INTO inbox (commune_id, update_id, user_id, chat_id, kind, text, raw_json, received_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (commune_id, update_id, user_id, chat_id, kind, text, raw_json, received_at.isoformat()),
+        )
+
+    async def mark(self, inbox_id: int, status: str, error: str | None = None, commune_id: int | None = None) -> None:
+        await self.db.execute(
+            "UPDATE inbox SET status = ?, error = COALESCE(?, error), commune_id = COALESCE(?, commune_id)"
+            " WHERE id = ?",
+            (status, error, commune_id, inbox_id),
+        )
+
+    async def all(self) -> list[dict[str, Any]]:
+        return [dict(r) for r in await self.db.fetchall("SELECT * FROM inbox ORDER BY id")]
+
+
+class AuditRepo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def log(
+        self, action: str, *, user_id: int | None, at: datetime, officer_id: int | None = None,
+        commune_id: int | None = None, detail: str | None = None,
+    ) -> None:
+        await self.db.execute(
+            "INSERT INTO audit_log (commune_id, user_id, officer_id, action, detail, at) VALUES (?, ?, ?, ?, ?, ?)",
+            (commune_id, user_id, officer_id, action, detail, at.isoformat()),
+        )
+
+    async def all(self) -> list[dict[str, Any]]:
+        return [dict(r) for r in await self.db.fetchall("SELECT * FROM audit_log ORDER BY id")]
+
+
+class LedgerRepo:
+    """Exactly-once reminder ledger keyed by (rule, officer, occurrence)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def claim(self, commune_id: int, rule: str, officer_id: int, occurrence: str, at: datetime) -> bool:
+        """Record that this reminder is being sent; False if it was sent already."""
+        try:
+            await self.db.execute(
+                "INSERT INTO reminder_ledger (commune_id, rule, officer_id, occurrence, sent_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (commune_id, rule, officer_id, occurrence, at.isoformat()),
+            )
+        except sqlite3.IntegrityError:
+            return False
+        return True
+
+    async def release(self, rule: str, officer_id: int, occurrence: str) -> None:
+        """Forget a claim whose message could not be delivered, so it is tried again."""
+        await self.db.execute(
+            "DELETE FROM reminder_ledger WHERE rule = ? AND officer_id = ? AND occurrence = ?",
+            (rule, officer_id, occurrence),
+        )
+
+    async def count(self) -> int:
+        row = await self.db.fetchone("SELECT COUNT(*) AS n FROM reminder_ledger")
+        return int(row["n"]) if row else 0
+
+
+class Repositories:
+    """All repositories over one database."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.communes = CommuneRepo(db)
+        self.officers = OfficerRepo(db)
+        self.plans = PlanRepo(db)
+        self.inbox = InboxRepo(db)
+        self.audit = AuditRepo(db)
+        self.ledger = LedgerRepo(db)
