@@ -95,13 +95,13 @@ _ENV_NAMES = {
 }
 
 
-def load_settings(**overrides: object) -> Settings:
+def load_settings(env_file: str | None = ".env", **overrides: object) -> Settings:
     """Build Settings; a wrong value raises ConfigError with one line naming the variable.
 
     The offending value is never echoed for secrets.
     """
     try:
-        settings = Settings(**overrides)  # type: ignore[arg-type]
+        settings = Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
     except ValidationError as exc:
         err = exc.errors()[0]
         field = str(err["loc"][0]) if err["loc"] else "?"

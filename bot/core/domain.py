@@ -62,7 +62,7 @@ AREAS: tuple[Area, ...] = (
     Area("the-che", "Cải cách thể chế", ("the che",)),
     Area("tthc", "Cải cách thủ tục hành chính", ("thu tuc hanh chinh", "tthc")),
     Area("bo-may", "Cải cách tổ chức bộ máy", ("bo may",)),
-    Area("cong-vu", "Cải cách chế độ công vụ", ("cong vu", "doi ngu can bo", "cong chuc")),
+    Area("cong-vu", "Cải cách chế độ công vụ", ("cong vu", "doi ngu can bo", "doi ngu cb", "doi ngu")),
     Area("tai-chinh-cong", "Cải cách tài chính công", ("tai chinh cong",)),
     Area("chinh-quyen-so", "Xây dựng, phát triển chính quyền điện tử, chính quyền số",
          ("chinh quyen dien tu", "chinh quyen so", "chinh phu dien tu", "chinh phu so", "hien dai hoa")),
@@ -90,42 +90,55 @@ def area_of_heading(heading: str) -> str | None:
     return None
 
 
-_ALL_RE = re.compile(
-    r"\b(cac|toan bo cac|tat ca cac) (phong )?(ban )?(nganh|bo phan|co quan|ban nganh|ban, nganh)\b"
+_ALL_ALIASES = (
+    "cac ban nganh", "cac ban nganh xa", "cac phong ban nganh", "cac phong ban nganh xa", "cac bo phan",
+    "cac nganh", "cac co quan don vi", "can bo cong chuc xa", "can bo cong chuc", "cong chuc chuyen mon xa",
+    "cong chuc chuyen mon", "cac bo phan chuyen mon", "bo phan chuyen mon", "toan the can bo cong chuc",
+    "cac ban nganh doan the", "cac thanh vien ban chi dao",
+)
+_EXTERNAL_ALIASES = (
+    "van phong huyen", "ubnd huyen", "ubnd tinh", "uy ban nhan dan huyen", "phong noi vu", "so noi vu",
+    "phong van hoa va thong tin", "phong van hoa", "phong tu phap", "phong tai chinh", "cong an huyen",
+    "chi cuc thue", "ban phap che hdnd xa", "mat tran to quoc", "cac doanh nghiep", "nha dau tu", "thon truong",
+    "cac chu dau tu", "so tai chinh", "so thong tin va truyen thong",
 )
 
 
-def units_in_text(text: str) -> list[str]:
-    """Unit keys named in a free-text unit field, in order; `all` for "các ban, ngành"."""
-    words = _norm(text)
-    found: list[tuple[int, str]] = []
+def _alias_table() -> dict[str, str]:
+    table: dict[str, str] = {}
     for unit in DEFAULT_UNITS:
-        best = None
         for alias in (unit.name, *unit.aliases):
-            a = _norm(alias)
-            if not a:
-                continue
-            m = re.search(rf"\b{re.escape(a)}\b", words)
-            if m and (best is None or m.start() < best):
-                best = m.start()
-        if best is not None:
-            found.append((best, unit.key))
-    if unit_is_external(words):
-        found = [f for f in found if f[1] != "van-phong"]
-    if _ALL_RE.search(words.replace(",", "")) or re.search(r"\bcac ban nganh\b", words):
-        found.append((words.find("cac"), ALL_UNITS))
-    found.sort()
+            table.setdefault(_norm(alias), unit.key)
+    table["ubnd xa"] = "lanh-dao"
+    table["uy ban nhan dan xa"] = "lanh-dao"
+    table["van phong ubnd xa"] = "van-phong"
+    table["van phong hdnd ubnd xa"] = "van-phong"
+    table["van phong thong ke"] = "van-phong"
+    table["van hoa thong tin"] = "van-hoa"
+    table["vhttt"] = "van-hoa"
+    table["cc van hoa"] = "van-hoa"
+    table["tai chinh ke toan ngan sach"] = "tai-chinh"
+    for alias in _ALL_ALIASES:
+        table[alias] = ALL_UNITS
+    for alias in _EXTERNAL_ALIASES:
+        table[alias] = EXTERNAL
+    return table
+
+
+_ALIASES = _alias_table()
+_ALIAS_RE = re.compile(r"\b(?:" + "|".join(re.escape(a) for a in sorted(_ALIASES, key=len, reverse=True)) + r")\b")
+
+
+def units_in_text(text: str) -> list[str]:
+    """Unit keys named in a free-text unit field, in order of appearance; `all` for "các ban, ngành",
+    `external` for bodies outside the commune (district offices, enterprises…)."""
+    words = _norm(text)
     keys: list[str] = []
-    for _, k in found:
-        if k not in keys:
-            keys.append(k)
+    for m in _ALIAS_RE.finditer(words):
+        key = _ALIASES[m.group(0)]
+        if key not in keys:
+            keys.append(key)
     return keys
-
-
-def unit_is_external(folded_words: str) -> bool:
-    return bool(re.search(r"\b(huyen|tinh|so|phong noi vu|ubnd huyen)\b", folded_words)) and not re.search(
-        r"\bxa\b", folded_words
-    )
 
 
 def unit_key(text: str) -> str | None:
