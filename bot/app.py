@@ -19,7 +19,7 @@ from bot.services import RequestState, Services
 log = logging.getLogger(__name__)
 
 
-class CCHCApplication(Application):  # type: ignore[type-arg]
+class CCHCApplication(Application):
     """An Application that carries its typed services."""
 
     def __init__(self, *, services: Services, **kwargs: Any) -> None:
@@ -33,7 +33,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
     _update_id: int | None = None
 
     @classmethod
-    def from_update(cls, update: object, application: Application) -> BotContext:  # type: ignore[type-arg]
+    def from_update(cls, update: object, application: Application) -> BotContext:
         ctx = super().from_update(update, application)
         ctx._update_id = update.update_id if isinstance(update, Update) else None
         return ctx
@@ -89,14 +89,14 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     if rate_limit if rate_limit is not None else request is None:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     app = builder.build()
     assert isinstance(app, CCHCApplication)
     register_handlers(app)
     return app
 
 
-async def on_startup(app: Application) -> None:  # type: ignore[type-arg]
+async def on_startup(app: Application) -> None:
     """Open storage, set the Vietnamese command menu, rebuild scheduled jobs from the database."""
     from jobs import rebuild_jobs
 
@@ -113,6 +113,6 @@ async def on_startup(app: Application) -> None:  # type: ignore[type-arg]
     log.info("bot ready for %s", app.services.commune.name)
 
 
-async def on_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+async def on_shutdown(app: Application) -> None:
     assert isinstance(app, CCHCApplication)
     await app.services.close()

@@ -101,7 +101,7 @@ def load_settings(env_file: str | None = ".env", **overrides: object) -> Setting
     The offending value is never echoed for secrets.
     """
     try:
-        settings = Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+        settings = Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg, arg-type]
     except ValidationError as exc:
         err = exc.errors()[0]
         field = str(err["loc"][0]) if err["loc"] else "?"

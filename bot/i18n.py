@@ -5,7 +5,7 @@ from __future__ import annotations
 import string
 import tomllib
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from babel.dates import format_date
@@ -16,7 +16,7 @@ DEFAULT_LOCALE = "vi"
 SUPPORTED = ("vi", "en")
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalog(lang: str) -> dict[str, str]:
     path = LOCALES_DIR / lang / "messages.toml"
     with path.open("rb") as fh:

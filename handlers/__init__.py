@@ -15,7 +15,7 @@ GROUP_MAIN = 0  # commands and messages
 GROUP_DONE = 100  # mark the inbox row handled
 
 
-def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
+def register_handlers(app: Application) -> None:
     # 1. every update is stored raw before anything else
     app.add_handler(TypeHandler(object, pipeline.store_raw), group=GROUP_INBOX)
     # 2. registration check: strangers and deactivated users get the refusal only
@@ -29,4 +29,4 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, messages.text_message), group=GROUP_MAIN)
     # 6. bookkeeping
     app.add_handler(TypeHandler(object, pipeline.mark_handled), group=GROUP_DONE)
-    app.add_error_handler(errors.on_error)  # type: ignore[arg-type]
+    app.add_error_handler(errors.on_error)

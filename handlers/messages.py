@@ -21,4 +21,16 @@ async def text_message(update: Update, context: BotContext) -> None:
     if result.intent == "unknown":
         await reply(update, context, "report.not_understood")
         return
-    await reply(update, context, "report.understood_preview", summary=result.summary_line())
+    lines = [context.t("report.readback_header")]
+    for item in result.progress:
+        lines.append(context.t(
+            "report.readback_item",
+            task=item.task_ref or item.task_hint or "?",
+            percent="-" if item.percent is None else f"{item.percent}%",
+            status=context.t(f"status.{item.status or 'unknown'}"),
+        ))
+    if result.dossier:
+        t = context.t
+        counts = ", ".join(f"{t(f'count.{k}')}: {t.number(v)}" for k, v in result.dossier.counts.items())
+        lines.append(context.t("report.readback_dossier", counts=counts))
+    await reply(update, context, "report.understood_preview", summary="\n".join(lines))

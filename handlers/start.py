@@ -16,7 +16,8 @@ def role_names(context: BotContext, roles: tuple[str, ...]) -> str:
 async def start(update: Update, context: BotContext) -> None:
     officer = context.officer
     if officer is None:  # a stranger with an invite code: registration (invites) handles it
-        await reply(update, context, "refuse.stranger", user_id=update.effective_user.id if update.effective_user else 0)
+        user_id = update.effective_user.id if update.effective_user else 0
+        await reply(update, context, "refuse.stranger", user_id=user_id)
         return
     services = context.services
     units = await services.repos.communes.unit_names(officer.commune_id)

@@ -3,17 +3,17 @@ a stable name, so that replay's `advance_to` fires exactly what production would
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from datetime import datetime
 from typing import Any
 
 from telegram.ext import Application, Job
 
-JobCallback = Callable[[Any], Awaitable[None]]
+JobCallback = Callable[[Any], Coroutine[Any, Any, None]]
 
 
 def schedule_at(
-    app: Application, callback: JobCallback, when: datetime, name: str, data: object = None  # type: ignore[type-arg]
+    app: Application, callback: JobCallback, when: datetime, name: str, data: object = None
 ) -> Job[Any]:
     """Schedule `callback` once at `when` (aware), replacing any job of the same name."""
     if when.tzinfo is None:
@@ -25,6 +25,6 @@ def schedule_at(
     return jq.run_once(callback, when=when, name=name, data=data)
 
 
-async def rebuild_jobs(app: Application) -> None:  # type: ignore[type-arg]
+async def rebuild_jobs(app: Application) -> None:
     """Rebuild the JobQueue from the reminder rules stored in the database (none are defined yet)."""
     return None

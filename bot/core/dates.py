@@ -147,10 +147,7 @@ def _relative(m: re.Match[str], today: date, *, past: bool) -> date | None:
             return today + timedelta(days=7 * n) if n <= 520 else None
         return add_months(today, n) if n <= 120 else None
     if g["weekday"]:
-        if g["sun"]:
-            target = 6
-        else:
-            target = WEEKDAY_WORDS[g["wd"] or g["wd2"]]
+        target = 6 if g["sun"] else WEEKDAY_WORDS[g["wd"] or g["wd2"]]
         wk = g["wk"]
         monday = today - timedelta(days=today.weekday())
         if wk:

@@ -1,0 +1,102 @@
+"""The real Application on the offline Bot API: /start, /help, unknown commands, strangers, errors."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from telegram.ext import CommandHandler
+
+from bot.session import OfflineSession
+from tests.conftest import CHAIRMAN, OFFICER, STRANGER, texts
+
+
+async def test_start_greets_a_registered_user_by_name_role_and_unit(session: OfflineSession) -> None:
+    await session.send_text(CHAIRMAN, "/start")
+    [reply] = texts(session, CHAIRMAN["id"])
+    assert "Nguyễn Văn An" in reply
+    assert "Chủ tịch UBND xã" in reply and "Lãnh đạo UBND xã" in reply
+
+
+async def test_stranger_gets_polite_refusal_and_no_commune_data(session: OfflineSession) -> None:
+    for text in ("/start", "/help", "nv 2.3 đạt 80%", "/tomtat", "xin chào"):
+        await session.send_text(STRANGER, text)
+    replies = texts(session, STRANGER["id"])
+    assert len(replies) == 5
+    for reply in replies:
+        assert "chưa được đăng ký" in reply and str(STRANGER["id"]) in reply
+        assert "Đức Phong" not in reply and "/help" not in reply
+    audit = await session.app.services.repos.audit.all()
+    assert [a["action"] for a in audit] == ["refused"] * 5
+    inbox = await session.app.services.repos.inbox.all()
+    assert [r["status"] for r in inbox] == ["refused"] * 5
+
+
+async def test_deactivated_user_is_refused(session: OfflineSession) -> None:
+    await session.app.services.repos.officers.set_active(OFFICER["id"], False)
+    await session.send_text(OFFICER, "/start")
+    [reply] = texts(session, OFFICER["id"])
+    assert "tạm khóa" in reply
+
+
+async def test_help_lists_commands_by_role(session: OfflineSession) -> None:
+    await session.send_text(CHAIRMAN, "/help")
+    await session.send_text(OFFICER, "/huongdan")
+    chairman_help = texts(session, CHAIRMAN["id"])[0]
+    officer_help = texts(session, OFFICER["id"])[0]
+    assert "/start" in chairman_help and "/help" in chairman_help
+    assert "/start" in officer_help
+
+
+async def test_unknown_command_points_to_help(session: OfflineSession) -> None:
+    await session.send_text(OFFICER, "/xoa_het")
+    [reply] = texts(session, OFFICER["id"])
+    assert "/xoa_het" in reply and "/help" in reply
+
+
+async def test_command_menu_is_set_in_vietnamese(session: OfflineSession) -> None:
+    menu = session.api.commands[""]
+    assert {"command": "help", "description": "Hướng dẫn sử dụng"} in menu
+    assert "en" in session.api.commands
+
+
+async def test_every_message_is_stored_raw_and_marked(session: OfflineSession) -> None:
+    await session.send_text(OFFICER, "/start")
+    await session.send_text(OFFICER, "chào anh")
+    inbox = await session.app.services.repos.inbox.all()
+    assert [(r["kind"], r["text"], r["status"]) for r in inbox] == [
+        ("command", "/start", "handled"), ("text", "chào anh", "handled"),
+    ]
+
+
+async def test_a_failing_handler_is_reported_kindly_and_the_message_kept(session: OfflineSession) -> None:
+    async def boom(update: object, context: object) -> None:
+        raise RuntimeError("secret internal detail")
+
+    session.app.add_handler(CommandHandler("boom", boom), group=50)  # after the main handlers
+    await session.send_text(OFFICER, "/boom")
+    replies = texts(session, OFFICER["id"])
+    assert any("lỗi" in r for r in replies)
+    assert all("secret internal detail" not in r for r in replies)
+    inbox = await session.app.services.repos.inbox.all()
+    assert inbox[-1]["text"] == "/boom" and inbox[-1]["status"] == "failed"
+
+
+async def test_jobs_fire_at_simulated_times_in_order(session: OfflineSession) -> None:
+    from jobs import schedule_at
+
+    fired: list[tuple[str, object]] = []
+    clock = session.clock
+
+    async def job(context: object) -> None:
+        name = context.job.name  # type: ignore[attr-defined]
+        fired.append((name, clock.now()))
+
+    start = clock.now()
+    schedule_at(session.app, job, start + timedelta(hours=3), "later")
+    schedule_at(session.app, job, start + timedelta(hours=1), "sooner")
+    schedule_at(session.app, job, start + timedelta(days=2), "too-late")
+    ran = await session.advance_to(start + timedelta(days=1))
+    assert ran == 2
+    assert fired == [("sooner", start + timedelta(hours=1)), ("later", start + timedelta(hours=3))]
+    assert clock.now() == start + timedelta(days=1)
+    assert [j.name for j in session.app.job_queue.jobs()] == ["too-late"]  # type: ignore[union-attr]

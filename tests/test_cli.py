@@ -1,0 +1,167 @@
+"""The command line: user management, replay, console, parse, import-plan — as a user types them."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import SEEDS
+
+
+def _script(path: Path, lines: list[dict[str, Any] | str]) -> Path:
+    path.write_text("\n".join(x if isinstance(x, str) else json.dumps(x, ensure_ascii=False) for x in lines) + "\n",
+                    encoding="utf-8")
+    return path
+
+
+def test_user_add_list_deactivate(run_cli: Any, tmp_path: Path) -> None:
+    db = str(tmp_path / "u.sqlite3")
+    r = run_cli("user", "add", "1001", "--name", "Nguyễn Văn An", "--role", "chairman", "--unit", "lanh-dao",
+                "--db", db)
+    assert r.returncode == 0 and "Nguyễn Văn An" in r.stdout
+    r = run_cli("user", "add", "1001", "--name", "X", "--role", "officer", "--db", db)
+    assert r.returncode == 1 and "đã được đăng ký" in r.stderr and "Traceback" not in r.stderr
+    r = run_cli("user", "list", "--db", db)
+    assert "1001\tNguyễn Văn An\tchairman\tlanh-dao" in r.stdout
+    r = run_cli("user", "deactivate", "1001", "--db", db)
+    assert r.returncode == 0
+    r = run_cli("user", "deactivate", "777", "--db", db)
+    assert r.returncode == 1 and "777" in r.stderr
+
+
+def test_user_add_rejects_unknown_role_or_unit_and_writes_nothing(run_cli: Any, tmp_path: Path) -> None:
+    db = tmp_path / "u.sqlite3"
+    r = run_cli("user", "add", "5", "--name", "A", "--role", "king", "--db", str(db))
+    assert r.returncode == 1 and "vai trò không hợp lệ: king" in r.stderr and "chairman" in r.stderr
+    r = run_cli("user", "add", "5", "--name", "A", "--role", "officer", "--unit", "mars", "--db", str(db))
+    assert r.returncode == 1 and "bộ phận không hợp lệ: mars" in r.stderr
+    assert not db.exists()
+
+
+def test_unwritable_database_path_is_one_clear_line(run_cli: Any, tmp_path: Path) -> None:
+    (tmp_path / "blocker").write_text("x")
+    r = run_cli("user", "list", "--db", str(tmp_path / "blocker" / "db.sqlite3"))
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and "Lỗi:" in r.stderr
+
+
+def test_help_is_localized(run_cli: Any) -> None:
+    vi = run_cli("--help")
+    en = run_cli("replay", "--help", env={"CCHC_LOCALE": "en"})
+    assert "Trợ lý cải cách hành chính" in vi.stdout
+    assert "JSONL script" in en.stdout
+
+
+def test_replay_of_several_users_prints_documented_lines(run_cli: Any, tmp_path: Path) -> None:
+    db = str(tmp_path / "r.sqlite3")
+    run_cli("user", "add", "1001", "--name", "Nguyễn Văn An", "--role", "chairman", "--unit", "lanh-dao", "--db", db)
+    run_cli("user", "add", "1003", "--name", "Lê Văn Cường", "--role", "officer", "--unit", "tu-phap", "--db", db)
+    script = _script(tmp_path / "s.jsonl", [
+        {"at": "2026-11-27T08:00:00+07:00", "from": {"id": 1001, "name": "Nguyễn Văn An"}, "text": "/start"},
+        {"at": "2026-11-27T08:05:00+07:00", "from": {"id": 1003, "name": "Lê Văn Cường"}, "text": "/start"},
+        {"at": "2026-11-27T08:06:00+07:00", "from": {"id": 5555, "name": "Lạ"}, "text": "/start"},
+        {"advance_to": "2026-11-27T09:00:00+07:00"},
+        {"at": "2026-11-27T09:30:00+07:00", "from": {"id": 1003, "name": "Lê Văn Cường"}, "text": "/abc"},
+    ])
+    r = run_cli("replay", str(script), "--db", db, "--files", str(tmp_path / "out"))
+    assert r.returncode == 0, r.stderr
+    lines = [json.loads(x) for x in r.stdout.splitlines()]
+    assert [(x["chat"], x["method"], x["at"]) for x in lines] == [
+        (1001, "sendMessage", "2026-11-27T08:00:00+07:00"),
+        (1003, "sendMessage", "2026-11-27T08:05:00+07:00"),
+        (5555, "sendMessage", "2026-11-27T08:06:00+07:00"),
+        (1003, "sendMessage", "2026-11-27T09:30:00+07:00"),
+    ]
+    assert "Nguyễn Văn An" in lines[0]["text"] and lines[0]["buttons"] == []
+    assert "chưa được đăng ký" in lines[2]["text"]
+    assert "/help" in lines[3]["text"]
+
+
+def test_malformed_replay_line_stops_with_its_number_and_changes_nothing(run_cli: Any, tmp_path: Path) -> None:
+    db = tmp_path / "r.sqlite3"
+    run_cli("user", "add", "1001", "--name", "An", "--role", "chairman", "--db", str(db))
+    script = _script(tmp_path / "bad.jsonl", [
+        {"at": "2026-11-27T08:00:00+07:00", "from": {"id": 1001, "name": "An"}, "text": "/start"},
+        "{this is not json",
+        {"at": "2026-11-27T08:02:00+07:00", "from": {"id": 1001, "name": "An"}, "text": "/help"},
+    ])
+    r = run_cli("replay", str(script), "--db", str(db))
+    assert r.returncode == 1 and "dòng 2" in r.stderr and "JSON" in r.stderr and "Traceback" not in r.stderr
+    assert r.stdout == ""
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM inbox").fetchone()[0] == 0
+
+
+def test_replay_rejects_time_going_back_and_missing_fields(run_cli: Any, tmp_path: Path) -> None:
+    back = _script(tmp_path / "back.jsonl", [
+        {"at": "2026-11-27T08:00:00+07:00", "from": {"id": 1, "name": "A"}, "text": "a"},
+        {"at": "2026-11-27T07:00:00+07:00", "from": {"id": 1, "name": "A"}, "text": "b"},
+    ])
+    r = run_cli("replay", str(back), "--db", str(tmp_path / "x.sqlite3"))
+    assert r.returncode == 1 and "dòng 2" in r.stderr
+    nofrom = _script(tmp_path / "nofrom.jsonl", [{"at": "2026-11-27T08:00:00+07:00", "text": "a"}])
+    r = run_cli("replay", str(nofrom), "--db", str(tmp_path / "x.sqlite3"))
+    assert r.returncode == 1 and "dòng 1" in r.stderr and '"from"' in r.stderr
+
+
+def test_console_through_stdin(run_cli: Any, tmp_path: Path) -> None:
+    db = str(tmp_path / "c.sqlite3")
+    run_cli("user", "add", "1001", "--name", "Nguyễn Văn An", "--role", "chairman", "--unit", "lanh-dao", "--db", db)
+    r = run_cli("console", "--as", "1001", "--db", db, stdin="/start\n/time +1d\n/as 42\nxin chào\n/quit\n")
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    assert "Console ngoại tuyến" in out
+    assert "Xin chào Nguyễn Văn An" in out
+    assert "Giờ hiện tại" in out
+    assert "chưa được đăng ký" in out  # user 42 is a stranger
+    assert out.rstrip().endswith("Tạm biệt!")
+
+
+def test_run_without_token_opens_the_demo_console(run_cli: Any) -> None:
+    r = run_cli("run", stdin="/start\n/quit\n")
+    assert r.returncode == 0, r.stderr
+    first = r.stdout.splitlines()[0]
+    assert "TELEGRAM_BOT_TOKEN" in first and "demo" in first
+    assert "Xin chào Nguyễn Văn An" in r.stdout
+
+
+def test_parse_command_single_and_jsonl(run_cli: Any, tmp_path: Path) -> None:
+    r = run_cli("parse", "--now", "2026-11-27T15:00:00+07:00", "nv 2.3 dat 80% dk 15/12")
+    out = json.loads(r.stdout)
+    assert out["intent"] == "progress"
+    assert out["progress"][0] | {"note": None, "task_hint": None} == {
+        "task_ref": "2.3", "task_hint": None, "percent": 80, "status": "in_progress", "date": "2026-12-15",
+        "note": None}
+    batch = '{"id": 1, "text": "hs tuan nay nhan 45"}\n{"id": 2, "text": "xin chào"}\n'
+    r = run_cli("parse", "--now", "2026-11-27T15:00:00+07:00", "--jsonl", "-", stdin=batch)
+    rows = [json.loads(x) for x in r.stdout.splitlines()]
+    assert [x["id"] for x in rows] == [1, 2]
+    assert rows[0]["dossier"]["counts"] == {"received": 45} and rows[1]["intent"] == "unknown"
+
+
+def test_parse_command_bad_input(run_cli: Any) -> None:
+    r = run_cli("parse", "--now", "hôm qua", "nv 1.1 xong")
+    assert r.returncode == 2 and "--now" in r.stderr and "Traceback" not in r.stderr
+    r = run_cli("parse", "--jsonl", "-", stdin='{"text": "nv 1.1 xong"}\nnot json\n{"text": "ok"}\n')
+    assert r.returncode == 1 and "dòng 2" in r.stderr
+    assert len(r.stdout.splitlines()) == 2
+    r = run_cli("parse", "")
+    assert r.returncode == 0 and json.loads(r.stdout)["intent"] == "unknown"
+
+
+def test_import_plan_json_and_store(run_cli: Any, tmp_path: Path) -> None:
+    plan = SEEDS / "ke-hoach-cchc-2023-duc-phong.md"
+    r = run_cli("import-plan", str(plan), "--json")
+    data = json.loads(r.stdout)
+    assert len(data["tasks"]) == 50 and data["year"] == 2023
+    db = str(tmp_path / "p.sqlite3")
+    r = run_cli("import-plan", str(plan), "--db", db)
+    assert r.returncode == 0 and "50 nhiệm vụ mới" in r.stdout
+    r = run_cli("import-plan", str(plan), "--db", db)
+    assert "0 nhiệm vụ mới, 50 nhiệm vụ cập nhật" in r.stdout
+    junk = tmp_path / "junk.docx"
+    junk.write_bytes(b"PK\x03\x04 this is no word file")
+    r = run_cli("import-plan", str(junk), "--db", db)
+    assert r.returncode == 1 and "Traceback" not in r.stderr and ".docx" in r.stderr

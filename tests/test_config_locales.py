@@ -1,0 +1,75 @@
+"""Configuration errors, locale parity and locale formats."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_settings
+from bot.i18n import LOCALES_DIR, SUPPORTED, catalog, placeholders, translator
+
+
+def test_defaults() -> None:
+    s = load_settings(env_file=None)
+    assert s.db_path == Path("data/cchc.sqlite3")
+    assert s.timezone == "Asia/Ho_Chi_Minh" and s.locale == "vi" and s.mode == "polling"
+    assert not s.has_token
+
+
+@pytest.mark.parametrize(
+    ("env", "name"),
+    [
+        ({"CCHC_TIMEZONE": "Mars/Olympus"}, "CCHC_TIMEZONE"),
+        ({"CCHC_LOCALE": "fr"}, "CCHC_LOCALE"),
+        ({"CCHC_WEBHOOK_PORT": "99999"}, "CCHC_WEBHOOK_PORT"),
+        ({"CCHC_MODE": "carrier-pigeon"}, "CCHC_MODE"),
+        ({"CCHC_MODE": "webhook"}, "CCHC_WEBHOOK_URL"),
+        ({"TELEGRAM_BOT_TOKEN": "not-a-token"}, "TELEGRAM_BOT_TOKEN"),
+    ],
+)
+def test_wrong_value_names_the_variable(monkeypatch: pytest.MonkeyPatch, env: dict[str, str], name: str) -> None:
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    with pytest.raises(ConfigError) as err:
+        load_settings(env_file=None)
+    message = str(err.value)
+    assert message.startswith(name + ":") and "\n" not in message
+
+
+def test_token_is_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    token = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef"
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", token)
+    s = load_settings(env_file=None)
+    assert s.has_token and token not in repr(s) and token not in str(s.model_dump())
+
+
+def test_env_file_is_read(tmp_path: Path) -> None:
+    env = tmp_path / ".env"
+    env.write_text("CCHC_COMMUNE_NAME=Xã Tú Xuyên\nCCHC_LOCALE=en\n", encoding="utf-8")
+    s = load_settings(env_file=str(env))
+    assert s.commune_name == "Xã Tú Xuyên" and s.locale == "en"
+
+
+def test_catalogs_have_same_keys_and_placeholders() -> None:
+    vi, en = catalog("vi"), catalog("en")
+    assert set(vi) == set(en), set(vi) ^ set(en)
+    for key in vi:
+        assert placeholders(vi[key]) == placeholders(en[key]), key
+    assert sorted(p.name for p in LOCALES_DIR.iterdir() if p.is_dir()) == sorted(SUPPORTED)
+
+
+def test_vietnamese_number_and_date_formats() -> None:
+    t = translator("vi")
+    assert t.number(2098) == "2.098"
+    assert t.percent(97.6573) == "97,66%"
+    assert t.percent(43.33) == "43,33%"
+    assert t.date(date(2026, 12, 15)) == "15/12/2026"
+    e = translator("en")
+    assert e.number(2098) == "2,098" and e.percent(97.66) == "97.66%"
+
+
+def test_missing_key_falls_back_to_vietnamese_then_fails_loudly() -> None:
+    with pytest.raises(KeyError):
+        translator("vi")("no.such.key")
