@@ -150,9 +150,10 @@ def find_refs(s: str) -> list[_Ref]:
 # -- status and percent -------------------------------------------------------------------------
 _PCT = re.compile(r"(?<![\d.,])(\d{1,3})(?:[.,](\d{1,2}))?\s*(?:%|phan tram\b)")
 _PCT_WORD = re.compile(r"\b(?:dat|duoc|khoang|tien do|hoan thanh|xong|thuc hien|lam duoc)\s*:?\s*(\d{1,3})(?![\d.,/%])"
-                       r"(?!\s*(?:ho so|hs|van ban|ngay|tuan|thang|nam|nguoi|lan|buoi|cuoc|tin|bai|trieu|ty|dong))")
+                       r"(?!\s*(?:ho so|hs|van ban|ngay|tuan|thang|nam|nguoi|lan|buoi|cuoc|tin|bai|trieu|ty|dong|nua"
+                       r"|hom|gio|phut)\b)")
 _HALF = re.compile(r"\b(?:mot|1) nua\b|\bnua chung\b")
-_NEG_DONE = re.compile(r"\bchua (?:xong|hoan thanh|hoan tat|hoan thien|dat)\b")
+_NEG_DONE = re.compile(r"\b(?:chua|gan|sap|chua the) (?:xong|hoan thanh|hoan tat|hoan thien|dat)\b")
 _DONE = re.compile(
     r"\b(?:xong|hoan thanh|hoan tat|hoan thien|da thuc hien|ok roi|ok|done|da ban hanh|da trien khai xong"
     r"|da nop|da gui)\b"
@@ -160,9 +161,10 @@ _DONE = re.compile(
 _FUTURE = re.compile(
     r"\b(?:se|du kien|dk|sap|chuan bi|phan dau|ke hoach|tuan (?:sau|toi)|thang (?:sau|toi)|nam (?:sau|toi)"
     r"|ngay mai|mai|ngay kia|\d+ (?:ngay|hom|tuan|thang) nua|cuoi (?:tuan|thang|nam|quy)|het (?:thang|nam|quy)"
-    r"|quy (?:[1-4]|iv|iii|ii|i)|han|truoc ngay|truoc|kip|trong (?:tuan|thang|quy|nam))\b"
+    r"|quy (?:[1-4]|iv|iii|ii|i)|han|truoc(?= (?:ngay )?\d)|kip|trong (?:tuan|thang|quy|nam))\b"
 )
-_PAST = re.compile(r"\b(?:da|roi|vua|hom qua|hom kia|hom nay|xong roi)\b")
+_PAST = re.compile(r"\b(?:da|roi|vua|hom qua|hom kia|hom nay|xong roi|tuan truoc|thang truoc|tu)\b")
+_PAST_EXPLICIT = re.compile(r"\b(?:da|roi|vua|hom qua|hom kia|tuan truoc|thang truoc|nam truoc|nam ngoai)\b")
 _BLOCKED = re.compile(
     r"\b(?:vuong(?: mac)?|gap kho khan|kho khan|chua the|khong the|bi cham|cham tien do|cham so voi|dang cham"
     r"|con cham|bi tre|tam dung|tam hoan|tam ngung|ngung|bi ket|dang ket|ach tac|bi treo"
@@ -224,6 +226,26 @@ def _status(seg: str, orig: str, percent: int | None) -> tuple[str | None, bool]
     return None, False
 
 
+_MONTH_OR_QUARTER = re.compile(r"\b(?:thang (1[0-2]|0?[1-9])|quy ([1-4]|iv|iii|ii|i))\b(?!\s*(?:nam |/)?\s*\d{4})")
+
+
+def _future_only_date(seg: str, today: date) -> date | None:
+    """A date written without a year whose occurrence this year is still ahead (a deadline)."""
+    for _, _, day, month, year in find_absolute_dates(seg):
+        if year is None:
+            d = safe_date(today.year, month, day)
+            return d if d is not None and d > today else None
+        return None
+    m = _MONTH_OR_QUARTER.search(seg)
+    if m:
+        rel = find_relative_date(seg[m.start():m.end()], today, past=False)
+        if rel is not None and rel[2].year == today.year and rel[2] > today:
+            start_month = int(m.group(1)) if m.group(1) else 0
+            if start_month == 0 or date(today.year, start_month, 1) > today:
+                return rel[2]
+    return None
+
+
 def _date(seg: str, today: date, *, past: bool) -> date | None:
     for _, _, day, month, year in find_absolute_dates(seg):
         d = safe_date(year, month, day) if year else nearest(month, day, today, past=past)
@@ -255,6 +277,7 @@ _KEY_PHRASES: dict[str, str | None] = {
     # outcomes
     "da giai quyet xong": "resolved", "da giai quyet": "resolved", "giai quyet xong": "resolved",
     "da tra ket qua": "resolved", "tra ket qua": "resolved", "xu ly xong": "resolved", "giai quyet": "resolved",
+    "da xu ly": "resolved",
     "truoc han": "early", "som han": "early", "dung han": "on_time",
     "qua han": "late", "tre han": "late", "tre hen": "late", "cham tra": "late", "tre": "late",
     "dang giai quyet": "pending", "dang xu ly": "pending", "chua den han": "pending", "chua giai quyet": "pending",
@@ -281,12 +304,13 @@ _NUM = re.compile(r"(?<![\w.,/:-])(\d{1,3}(?:\.\d{3})+|\d+)(?![\w/%]|[.,]\d)")
 _AFTER_NUM_NOT_COUNT = re.compile(
     r"\s*(?:%|phan tram|ngay|hom|tuan|thang|nam|gio|phut|lan|trieu|ty|dong|nguoi|km|m2|ha)\b|\s*%"
 )
-_BEFORE_NUM_NOT_COUNT = re.compile(r"(?:ngay|thang|quy|nam|tuan|so|dien thoai|sdt|hotline|lan|thu|nv|muc)\s*:?\s*$")
+_BEFORE_NUM_NOT_COUNT = re.compile(r"(?:ngay|thang|quy|nam|tuan|dien thoai|sdt|hotline|lan|thu|nv|muc)\s*:?\s*$")
 _FILLER = re.compile(
     r"^[\s:=,\-–(]*(?:(?:la|duoc|co|gom|khoang|hs|ho so|thu tuc|tthc|thu tuc hanh chinh|so|luong|so luong|moi"
     r"|tong|da|dat|voi|ca|cua|ho|hoso)\b[\s:=,\-–]*)*$"
 )
 _PAKN_AFTER = re.compile(r"\s*(?:pakn|phan anh|kien nghi|y kien)\b")
+_PAKN_CONTEXT = re.compile(r"\b(?:pakn|phan anh|kien nghi)\b")
 _DOSSIER_NOUN = re.compile(r"\b(?:hs|ho so|tthc|pakn|bcci|thu tuc)\b")
 _DOSSIER_VOCAB = re.compile(
     r"\b(?:hs|ho so|tthc|pakn|bcci|truc tuyen|buu chinh|tiep nhan|dung han|truoc han|qua han|tre han|ty le"
@@ -393,7 +417,10 @@ def parse_message(text: str, now: datetime) -> ParseResult:
     result = ParseResult()
     # progress items
     if refs:
-        result.progress = _progress_items(orig, s, refs, dossier_sentences, today)
+        items = _progress_items(orig, s, refs, dossier_sentences, today)
+        if _QUESTION.search(s) and not _PCT.search(s):
+            items = []  # "nv 2.3 là việc gì?", "nv 2.3 xong chưa?": questions, not reports
+        result.progress = [i for i in items if i.percent is not None or i.status or i.date]
     elif not pairs or not _DOSSIER_VOCAB.search(s):
         item = _hint_item(orig, s, today)
         if item is not None:
@@ -401,8 +428,12 @@ def parse_message(text: str, now: datetime) -> ParseResult:
 
     if pairs:
         counts: dict[str, int] = {}
+        feedback_only = bool(_PAKN_CONTEXT.search(s)) and not _DOSSIER_NOUN.search(_PAKN_CONTEXT.sub(" ", s))
         for p in pairs:
-            counts.setdefault(p.key, p.value)
+            key = p.key
+            if feedback_only:
+                key = {"received": "feedback_received", "resolved": "feedback_answered"}.get(key, key)
+            counts.setdefault(key, p.value)
         scope = " ".join(s[a:b] for a, b in dossier_sentences) if refs else s
         period = find_period(scope, today)
         if period is None and refs:
@@ -458,6 +489,10 @@ def _analyse(seg: str, seg_orig: str, today: date) -> ProgressItem:
         percent = 100
     if status == "not_started":
         percent = percent or None
+    if status == "done" and not _PAST_EXPLICIT.search(seg):
+        ahead = _future_only_date(seg, today)
+        if ahead is not None:  # "xong 15/12" on 27/11: expected, not done
+            return ProgressItem(percent=percent if percent != 100 else None, status="in_progress", date=ahead)
     when = _date(seg, today, past=(status == "done"))
     note = None
     if status == "blocked":

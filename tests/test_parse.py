@@ -1,0 +1,111 @@
+"""The parse contract: the shared samples, our own corpus in both spellings, and properties."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.core.parse import COUNT_KEYS, parse_message
+from bot.core.text import fold
+from tests.conftest import SHARED
+from tests.parse_corpus import CORPUS, CORPUS_OTHER_NOW, NOW
+
+SAMPLES = SHARED / "samples" / "parse_samples.jsonl"
+
+
+def graded(result: dict[str, Any]) -> dict[str, Any]:
+    """The fields the contract grades (task_hint and note are free text)."""
+    return {
+        "intent": result["intent"],
+        "progress": [{k: p[k] for k in ("task_ref", "percent", "status", "date")} for p in result["progress"]],
+        "dossier": result["dossier"],
+    }
+
+
+def expected(progress: list[dict[str, Any]], dossier: dict[str, Any] | None) -> dict[str, Any]:
+    intent = "mixed" if progress and dossier else "progress" if progress else "dossier" if dossier else "unknown"
+    return {"intent": intent, "progress": progress, "dossier": dossier}
+
+
+def _samples() -> list[dict[str, Any]]:
+    if not SAMPLES.exists():
+        return []
+    return [json.loads(line) for line in SAMPLES.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.mark.skipif(not SAMPLES.exists(), reason="shared samples not present")
+@pytest.mark.parametrize("case", _samples(), ids=lambda c: c["id"])
+def test_shared_samples(case: dict[str, Any]) -> None:
+    now = datetime.fromisoformat(case["now"])
+    assert graded(parse_message(case["text"], now).to_dict()) == case["expected"]
+
+
+ROWS = [(NOW, text, progress, dossier) for text, progress, dossier in CORPUS] + CORPUS_OTHER_NOW
+
+
+@pytest.mark.parametrize(("now", "text", "progress", "dossier"), ROWS, ids=[r[1][:40] for r in ROWS])
+def test_corpus_with_diacritics(now: str, text: str, progress: list[Any], dossier: Any) -> None:
+    assert graded(parse_message(text, datetime.fromisoformat(now)).to_dict()) == expected(progress, dossier)
+
+
+@pytest.mark.parametrize(("now", "text", "progress", "dossier"), ROWS, ids=[fold(r[1])[:40] for r in ROWS])
+def test_corpus_without_diacritics(now: str, text: str, progress: list[Any], dossier: Any) -> None:
+    plain = fold(text)
+    assert graded(parse_message(plain, datetime.fromisoformat(now)).to_dict()) == expected(progress, dossier)
+
+
+def test_corpus_is_large_and_varied() -> None:
+    assert len(ROWS) * 2 >= 300
+    intents = {expected(p, d)["intent"] for _, _, p, d in ROWS}
+    assert intents == {"progress", "dossier", "mixed", "unknown"}
+
+
+def test_blocked_note_keeps_the_reason() -> None:
+    item = parse_message("nv 2.6 gặp khó khăn vì thiếu kinh phí", datetime.fromisoformat(NOW)).progress[0]
+    assert item.note is not None and "thiếu kinh phí" in item.note
+
+
+def test_hint_is_the_words_naming_the_task() -> None:
+    item = parse_message("Tuyên truyền CCHC đạt 40%", datetime.fromisoformat(NOW)).progress[0]
+    assert item.task_hint == "Tuyên truyền CCHC"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\x00\x01\x02", "a" * 100_000, "🙂" * 5000, "nv " * 20000])
+def test_bad_input_never_raises(text: str) -> None:
+    result = parse_message(text, datetime.fromisoformat(NOW)).to_dict()
+    assert result["intent"] in ("progress", "dossier", "mixed", "unknown")
+
+
+ALPHABET = st.sampled_from(list("0123456789./-%,;: \nnvNVhsđăâêôơưáàảãạếềểễệíìóòỏõọúùýđ") + [
+    "nv ", "xong", "đạt ", "hồ sơ", "tiếp nhận ", "trực tuyến ", "quý IV", "tháng ", "thứ 6", "tuần sau",
+    "ngày ", "hạn ", "TCTP ", "chưa ", "đang ", "vướng", "dự kiến ", "hoàn thành ", "2.098", "15/12",
+])
+NOW_DT = datetime.fromisoformat(NOW)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(ALPHABET, max_size=40).map("".join))
+def test_properties_on_domain_like_text(text: str) -> None:
+    result = parse_message(text, NOW_DT)
+    for item in result.progress:
+        assert item.percent is None or 0 <= item.percent <= 100
+        assert item.status in (None, "done", "in_progress", "blocked", "not_started")
+    if result.dossier:
+        for key, value in result.dossier.counts.items():
+            assert key in COUNT_KEYS and isinstance(value, int) and value >= 0
+        if result.dossier.period_start and result.dossier.period_end:
+            assert result.dossier.period_start <= result.dossier.period_end
+    assert graded(parse_message(fold(text), NOW_DT).to_dict()) == graded(result.to_dict())
+    json.dumps(result.to_dict())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_properties_on_any_text(text: str) -> None:
+    result = parse_message(text, NOW_DT).to_dict()
+    json.dumps(result)
