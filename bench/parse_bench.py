@@ -55,7 +55,8 @@ def main() -> None:
     n = len(lat)
     ours_rate = n / total
     print(f"messages: {len(texts)} distinct x 20 rounds = {n}")
-    print(f"parser        : {ours_rate:10,.0f} msg/s   p50 {pct(lat, 50) * 1e6:7.1f} µs   p99 {pct(lat, 99) * 1e6:7.1f} µs")
+    print(f"parser        : {ours_rate:10,.0f} msg/s   p50 {pct(lat, 50) * 1e6:7.1f} µs   "
+          f"p99 {pct(lat, 99) * 1e6:7.1f} µs")
 
     import dateparser.search
 

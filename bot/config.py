@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from bot.core.workdays import WorkCalendar
 
 
 class ConfigError(Exception):
@@ -46,6 +49,15 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("CCHC_WEBHOOK_SECRET", "webhook_secret")
     )
+    extra_holidays: str = Field(
+        default="", validation_alias=AliasChoices("CCHC_EXTRA_HOLIDAYS", "extra_holidays")
+    )
+    extra_workdays: str = Field(
+        default="", validation_alias=AliasChoices("CCHC_EXTRA_WORKDAYS", "extra_workdays")
+    )
+    readback_minutes: int = Field(
+        default=30, ge=1, le=1440, validation_alias=AliasChoices("CCHC_READBACK_MINUTES", "readback_minutes")
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", validation_alias=AliasChoices("CCHC_LOG_LEVEL", "log_level")
     )
@@ -57,6 +69,17 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("extra_holidays", "extra_workdays")
+    @classmethod
+    def _dates(cls, value: str) -> str:
+        from bot.core.workdays import parse_date_list
+
+        try:
+            parse_date_list(value)
+        except ValueError:
+            raise ValueError(f"not a list of dates (YYYY-MM-DD or DD/MM/YYYY, comma-separated): {value!r}") from None
         return value
 
     @field_validator("token")
@@ -73,6 +96,11 @@ class Settings(BaseSettings):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def calendar(self) -> WorkCalendar:
+        from bot.core.workdays import WorkCalendar, parse_date_list
+
+        return WorkCalendar(parse_date_list(self.extra_holidays), parse_date_list(self.extra_workdays))
 
     @property
     def has_token(self) -> bool:
@@ -92,6 +120,9 @@ _ENV_NAMES = {
     "webhook_port": "CCHC_WEBHOOK_PORT",
     "webhook_secret": "CCHC_WEBHOOK_SECRET",
     "log_level": "CCHC_LOG_LEVEL",
+    "extra_holidays": "CCHC_EXTRA_HOLIDAYS",
+    "extra_workdays": "CCHC_EXTRA_WORKDAYS",
+    "readback_minutes": "CCHC_READBACK_MINUTES",
 }
 
 

@@ -8,7 +8,10 @@ from pathlib import Path
 from bot.config import Settings
 from bot.core.clock import Clock
 from bot.core.models import Commune, Officer
+from bot.core.workdays import WorkCalendar
 from bot.i18n import Translator, translator
+from bot.reports import ReportService
+from bot.tasks import TaskService
 from storage.db import Database
 from storage.repositories import Repositories
 
@@ -29,6 +32,8 @@ class Services:
     _db: Database | None = None
     _repos: Repositories | None = None
     _commune: Commune | None = None
+    _tasks: TaskService | None = None
+    _reports: ReportService | None = None
     requests: dict[int, RequestState] = field(default_factory=dict)
 
     async def open(self) -> None:
@@ -36,6 +41,8 @@ class Services:
             self._db = await Database.open(self.db_path)
             self._repos = Repositories(self._db)
             self._commune = await self._repos.communes.get_or_create(self.settings.commune_name)
+            self._tasks = TaskService(self._repos, self.calendar)
+            self._reports = ReportService(self._repos, self._tasks)
 
     async def close(self) -> None:
         if self._db is not None:
@@ -60,6 +67,22 @@ class Services:
         if self._commune is None:
             raise RuntimeError("services are not open")
         return self._commune
+
+    @property
+    def calendar(self) -> WorkCalendar:
+        return self.settings.calendar()
+
+    @property
+    def tasks(self) -> TaskService:
+        if self._tasks is None:
+            raise RuntimeError("services are not open")
+        return self._tasks
+
+    @property
+    def reports(self) -> ReportService:
+        if self._reports is None:
+            raise RuntimeError("services are not open")
+        return self._reports
 
     def t(self, officer: Officer | None = None) -> Translator:
         return translator(officer.locale if officer else self.settings.locale)

@@ -5,28 +5,58 @@ Groups run in order; within a group the first matching handler wins.
 
 from __future__ import annotations
 
-from telegram.ext import Application, CommandHandler, MessageHandler, TypeHandler, filters
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
-from handlers import errors, messages, pipeline, start
+from handlers import documents, errors, forms, people, pipeline, reports, start, tasks
 
 GROUP_INBOX = -2  # raw inbox first, always
 GROUP_GATE = -1  # who is this? strangers stop here
-GROUP_MAIN = 0  # commands and messages
+GROUP_MAIN = 0  # commands, buttons and messages
 GROUP_DONE = 100  # mark the inbox row handled
 
 
 def register_handlers(app: Application) -> None:
     # 1. every update is stored raw before anything else
     app.add_handler(TypeHandler(object, pipeline.store_raw), group=GROUP_INBOX)
-    # 2. registration check: strangers and deactivated users get the refusal only
+    # 2. registration check: strangers and deactivated users get the refusal only (/start CODE may pass)
     app.add_handler(TypeHandler(object, pipeline.gatekeeper), group=GROUP_GATE)
-    # 3. commands
-    app.add_handler(CommandHandler("start", start.start), group=GROUP_MAIN)
-    app.add_handler(CommandHandler(["help", "huongdan"], start.help_command), group=GROUP_MAIN)
-    # 4. any other command points to /help
-    app.add_handler(MessageHandler(filters.COMMAND, start.unknown_command), group=GROUP_MAIN)
-    # 5. free text: reports
-    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, messages.text_message), group=GROUP_MAIN)
-    # 6. bookkeeping
+    # 3. commands (in groups too)
+    main = [
+        CommandHandler("start", people.start_or_join),
+        CommandHandler(["help", "huongdan"], start.help_command),
+        CommandHandler("nhiemvu", tasks.nhiemvu),
+        CommandHandler("giao", tasks.giao),
+        CommandHandler("han", tasks.han),
+        CommandHandler("baocao", forms.baocao),
+        CommandHandler("hoantac", reports.undo),
+        CommandHandler("nghi", people.nghi),
+        CommandHandler("moi", people.moi),
+        CommandHandler("canbo", people.canbo),
+        # 4. buttons
+        CallbackQueryHandler(reports.readback_button, pattern=r"^rb:"),
+        CallbackQueryHandler(reports.pick_button, pattern=r"^pick:"),
+        CallbackQueryHandler(tasks.drill_down, pattern=r"^nv:"),
+        CallbackQueryHandler(documents.plan_button, pattern=r"^plan:"),
+        CallbackQueryHandler(forms.form_button, pattern=r"^f:"),
+        CallbackQueryHandler(reports.unknown_button),
+        # 5. any other command points to /help
+        MessageHandler(filters.COMMAND, start.unknown_command),
+        # 6. edits re-read the report
+        MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.TEXT, reports.edited_message),
+        # 7. files: plans to import, evidence for tasks
+        MessageHandler(filters.Document.ALL | filters.PHOTO, documents.document),
+        # 8. free text: answers to the guided form, else reports
+        MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, reports.text_message),
+    ]
+    for handler in main:
+        app.add_handler(handler, group=GROUP_MAIN)
+    # 9. bookkeeping
     app.add_handler(TypeHandler(object, pipeline.mark_handled), group=GROUP_DONE)
     app.add_error_handler(errors.on_error)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import html
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 
 from bot.app import BotContext
+from bot.core.permissions import Perm, allowed
+
+Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 
 
 def esc(text: object) -> str:
@@ -35,3 +40,50 @@ async def send_html(
         chat.id, text[:4096], parse_mode=ParseMode.HTML, reply_markup=markup,
         disable_web_page_preview=True,
     )
+
+
+def requires(perm: Perm) -> Callable[[Handler], Handler]:
+    """Only officers whose roles carry `perm` get through; others are told so, and it is audited."""
+
+    def wrap(fn: Handler) -> Handler:
+        @functools.wraps(fn)
+        async def inner(update: Update, context: BotContext) -> None:
+            officer = context.officer
+            if officer is not None and allowed(officer.roles, perm):
+                await fn(update, context)
+                return
+            await deny(update, context, perm, fn.__name__)
+
+        return inner
+
+    return wrap
+
+
+async def deny(update: Update, context: BotContext, perm: Perm, what: str) -> None:
+    """Tell the user they may not do this, and audit the attempt."""
+    officer = context.officer
+    services = context.services
+    await services.repos.audit.log(
+        "forbidden", user_id=update.effective_user.id if update.effective_user else None,
+        at=services.clock.now(), officer_id=officer.id if officer else None,
+        commune_id=officer.commune_id if officer else None, detail=f"{perm.value}:{what}",
+    )
+    if update.callback_query:
+        await update.callback_query.answer(context.t("misc.forbidden"), show_alert=True)
+    else:
+        await reply(update, context, "misc.forbidden")
+
+
+async def edit_html(
+    context: BotContext, chat_id: int, message_id: int, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    from telegram.error import BadRequest
+
+    try:
+        await context.bot.edit_message_text(
+            text[:4096], chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML, reply_markup=markup,
+            disable_web_page_preview=True,
+        )
+    except BadRequest as exc:  # "message is not modified" and friends: nothing to do
+        if "not modified" not in str(exc).lower():
+            raise

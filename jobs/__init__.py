@@ -26,5 +26,17 @@ def schedule_at(
 
 
 async def rebuild_jobs(app: Application) -> None:
-    """Rebuild the JobQueue from the reminder rules stored in the database (none are defined yet)."""
-    return None
+    """Rebuild the JobQueue from what the database says is due: read-backs waiting for confirmation
+    become drafts at their time (at once when that passed while the bot was down)."""
+    from datetime import timedelta
+
+    from bot.app import CCHCApplication
+    from handlers.reports import expire_readback
+
+    assert isinstance(app, CCHCApplication)
+    services = app.services
+    now = services.clock.now()
+    minutes = timedelta(minutes=services.settings.readback_minutes)
+    for pending in await services.repos.pending.all_open():
+        created = datetime.fromisoformat(pending["created_at"])
+        schedule_at(app, expire_readback, max(now, created + minutes), f"readback:{pending['id']}", pending["id"])

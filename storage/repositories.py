@@ -126,6 +126,15 @@ class OfficerRepo:
         rows = await self.db.fetchall(sql + " ORDER BY id", tuple(params))
         return [_officer(r) for r in rows]
 
+    async def update(self, officer_id: int, **fields: object) -> None:
+        allowed = {"roles", "unit_key", "away_until", "reminders_paused_until", "locale", "active"}
+        for key, value in fields.items():
+            if key not in allowed:
+                raise ValueError(key)
+            if key == "roles" and not isinstance(value, str):
+                value = ",".join(value)  # type: ignore[arg-type]
+            await self.db.execute(f"UPDATE officers SET {key} = ? WHERE id = ?", (value, officer_id))
+
     async def set_active(self, telegram_id: int, active: bool) -> bool:
         async with self.db.conn.execute(
             "UPDATE officers SET active = ? WHERE telegram_id = ?", (int(active), telegram_id)
@@ -294,6 +303,254 @@ class LedgerRepo:
         return int(row["n"]) if row else 0
 
 
+# -- tasks, reports, drafts, invitations ----------------------------------------------------------
+DOSSIER_KEYS: tuple[str, ...] = (
+    "total", "carried_over", "received", "online", "direct", "postal", "resolved", "early", "on_time",
+    "late", "pending", "withdrawn", "apologized", "digitized", "feedback_received", "feedback_answered",
+)
+
+
+class TaskRepo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def by_id(self, task_id: int) -> Task | None:
+        row = await self.db.fetchone("SELECT * FROM tasks WHERE id = ?", (task_id,))
+        return _task(row) if row else None
+
+    async def set_owner(self, task: Task, owner_id: int | None, by: int | None, at: datetime) -> None:
+        async with self.db.transaction():
+            await self.db.execute("UPDATE tasks SET owner_id = ? WHERE id = ?", (owner_id, task.id))
+            await self.history(task, "owner", str(task.owner_id or ""), str(owner_id or ""), by, at)
+
+    async def set_due(self, task: Task, due: date, by: int | None, at: datetime) -> None:
+        async with self.db.transaction():
+            await self.db.execute("UPDATE tasks SET due_date = ? WHERE id = ?", (due.isoformat(), task.id))
+            old = task.due_date.isoformat() if task.due_date else ""
+            await self.history(task, "due_date", old, due.isoformat(), by, at)
+
+    async def history(
+        self, task: Task, kind: str, old: str | None, new: str | None, by: int | None, at: datetime
+    ) -> None:
+        await self.db.execute(
+            "INSERT INTO task_history (commune_id, task_id, officer_id, kind, old_value, new_value, at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (task.commune_id, task.id, by, kind, old, new, at.isoformat()),
+        )
+
+    async def history_of(self, task_id: int, limit: int = 10) -> list[dict[str, Any]]:
+        rows = await self.db.fetchall(
+            "SELECT h.*, o.name AS officer_name FROM task_history h LEFT JOIN officers o ON o.id = h.officer_id"
+            " WHERE h.task_id = ? ORDER BY h.at DESC, h.id DESC LIMIT ?",
+            (task_id, limit),
+        )
+        return [dict(r) for r in rows]
+
+    async def refresh_progress(self, task_id: int) -> None:
+        """Set the task's status and percent from its latest report that still counts."""
+        row = await self.db.fetchone(
+            "SELECT percent, status, note, created_at FROM progress_reports WHERE task_id = ? AND undone = 0"
+            " ORDER BY created_at DESC, id DESC LIMIT 1",
+            (task_id,),
+        )
+        if row is None:
+            await self.db.execute(
+                "UPDATE tasks SET status = 'not_started', percent = 0, note = NULL, last_report_at = NULL"
+                " WHERE id = ?", (task_id,),
+            )
+            return
+        status = row["status"] or ("done" if row["percent"] == 100 else "in_progress")
+        percent = row["percent"] if row["percent"] is not None else (100 if status == "done" else None)
+        await self.db.execute(
+            "UPDATE tasks SET status = ?, percent = COALESCE(?, percent), note = ?, last_report_at = ? WHERE id = ?",
+            (status, percent, row["note"], row["created_at"], task_id),
+        )
+
+
+class ReportRepo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def add_progress(
+        self, *, commune_id: int, task_id: int, officer_id: int, pending_id: int | None, inbox_id: int | None,
+        percent: int | None, status: str | None, when: date | None, note: str | None, at: datetime,
+    ) -> int:
+        return await self.db.execute(
+            "INSERT INTO progress_reports (commune_id, task_id, officer_id, pending_id, inbox_id, percent, status,"
+            " date, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (commune_id, task_id, officer_id, pending_id, inbox_id, percent, status,
+             when.isoformat() if when else None, note, at.isoformat()),
+        )
+
+    async def add_dossier(
+        self, *, commune_id: int, officer_id: int, unit_key: str | None, pending_id: int | None,
+        inbox_id: int | None, start: date, end: date, counts: dict[str, int], at: datetime,
+    ) -> int:
+        keys = [k for k in DOSSIER_KEYS if k in counts]
+        cols = ", ".join(keys)
+        marks = ", ".join("?" for _ in keys)
+        return await self.db.execute(
+            "INSERT INTO dossier_reports (commune_id, officer_id, unit_key, pending_id, inbox_id, period_start,"
+            f" period_end, created_at{', ' + cols if keys else ''}) VALUES (?, ?, ?, ?, ?, ?, ?, ?"
+            f"{', ' + marks if keys else ''})",
+            (commune_id, officer_id, unit_key, pending_id, inbox_id, start.isoformat(), end.isoformat(),
+             at.isoformat(), *[counts[k] for k in keys]),
+        )
+
+    async def duplicate_progress(
+        self, officer_id: int, task_id: int, percent: int | None, status: str | None, when: date | None,
+        since: datetime,
+    ) -> bool:
+        row = await self.db.fetchone(
+            "SELECT 1 FROM progress_reports WHERE officer_id = ? AND task_id = ? AND undone = 0"
+            " AND percent IS ? AND status IS ? AND date IS ? AND created_at >= ? LIMIT 1",
+            (officer_id, task_id, percent, status, when.isoformat() if when else None, since.isoformat()),
+        )
+        return row is not None
+
+    async def duplicate_dossier(
+        self, officer_id: int, start: date, end: date, counts: dict[str, int]
+    ) -> bool:
+        rows = await self.db.fetchall(
+            "SELECT * FROM dossier_reports WHERE officer_id = ? AND period_start = ? AND period_end = ?"
+            " AND undone = 0",
+            (officer_id, start.isoformat(), end.isoformat()),
+        )
+        return any({k: r[k] for k in DOSSIER_KEYS if r[k] is not None} == counts for r in rows)
+
+    async def progress_of_task(self, task_id: int, limit: int = 5) -> list[dict[str, Any]]:
+        rows = await self.db.fetchall(
+            "SELECT p.*, o.name AS officer_name FROM progress_reports p JOIN officers o ON o.id = p.officer_id"
+            " WHERE p.task_id = ? AND p.undone = 0 ORDER BY p.created_at DESC, p.id DESC LIMIT ?",
+            (task_id, limit),
+        )
+        return [dict(r) for r in rows]
+
+    async def undo_pending(self, pending_id: int) -> list[int]:
+        """Mark every report of a read-back as undone; returns the task ids touched."""
+        rows = await self.db.fetchall(
+            "SELECT DISTINCT task_id FROM progress_reports WHERE pending_id = ? AND undone = 0", (pending_id,)
+        )
+        await self.db.execute("UPDATE progress_reports SET undone = 1 WHERE pending_id = ?", (pending_id,))
+        await self.db.execute("UPDATE dossier_reports SET undone = 1 WHERE pending_id = ?", (pending_id,))
+        return [r["task_id"] for r in rows]
+
+    async def last_report_at(self, officer_id: int) -> str | None:
+        row = await self.db.fetchone(
+            "SELECT MAX(at) AS at FROM (SELECT MAX(created_at) AS at FROM progress_reports WHERE officer_id = ?"
+            " AND undone = 0 UNION ALL SELECT MAX(created_at) FROM dossier_reports WHERE officer_id = ?"
+            " AND undone = 0)",
+            (officer_id, officer_id),
+        )
+        return row["at"] if row else None
+
+    async def dossiers(self, commune_id: int) -> list[dict[str, Any]]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM dossier_reports WHERE commune_id = ? AND undone = 0 ORDER BY created_at, id",
+            (commune_id,),
+        )
+        return [dict(r) for r in rows]
+
+    async def count_progress(self, commune_id: int) -> int:
+        row = await self.db.fetchone(
+            "SELECT COUNT(*) AS n FROM progress_reports WHERE commune_id = ? AND undone = 0", (commune_id,)
+        )
+        return int(row["n"]) if row else 0
+
+
+class PendingRepo:
+    """Read-backs waiting for ✅ Lưu, and drafts (read-backs nobody confirmed in time)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def create(
+        self, *, commune_id: int, officer_id: int, chat_id: int, source_message_id: int | None,
+        inbox_id: int | None, payload: dict[str, Any], at: datetime,
+    ) -> int:
+        return await self.db.execute(
+            "INSERT INTO pending_reports (commune_id, officer_id, chat_id, source_message_id, inbox_id, payload,"
+            " state, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)",
+            (commune_id, officer_id, chat_id, source_message_id, inbox_id, json.dumps(payload, ensure_ascii=False),
+             at.isoformat()),
+        )
+
+    async def get(self, pending_id: int) -> dict[str, Any] | None:
+        row = await self.db.fetchone("SELECT * FROM pending_reports WHERE id = ?", (pending_id,))
+        if row is None:
+            return None
+        out = dict(row)
+        out["payload"] = json.loads(out["payload"])
+        return out
+
+    async def by_source(self, chat_id: int, source_message_id: int) -> dict[str, Any] | None:
+        row = await self.db.fetchone(
+            "SELECT id FROM pending_reports WHERE chat_id = ? AND source_message_id = ? ORDER BY id DESC LIMIT 1",
+            (chat_id, source_message_id),
+        )
+        return await self.get(int(row["id"])) if row else None
+
+    async def update(
+        self, pending_id: int, *, state: str | None = None, payload: dict[str, Any] | None = None,
+        bot_message_id: int | None = None,
+    ) -> None:
+        if state is not None:
+            await self.db.execute("UPDATE pending_reports SET state = ? WHERE id = ?", (state, pending_id))
+        if payload is not None:
+            await self.db.execute(
+                "UPDATE pending_reports SET payload = ? WHERE id = ?",
+                (json.dumps(payload, ensure_ascii=False), pending_id),
+            )
+        if bot_message_id is not None:
+            await self.db.execute(
+                "UPDATE pending_reports SET bot_message_id = ? WHERE id = ?", (bot_message_id, pending_id)
+            )
+
+    async def open_for(self, officer_id: int) -> list[dict[str, Any]]:
+        rows = await self.db.fetchall(
+            "SELECT id FROM pending_reports WHERE officer_id = ? AND state IN ('pending', 'draft', 'editing')"
+            " ORDER BY id", (officer_id,),
+        )
+        return [p for r in rows if (p := await self.get(int(r["id"]))) is not None]
+
+    async def all_open(self) -> list[dict[str, Any]]:
+        rows = await self.db.fetchall("SELECT id FROM pending_reports WHERE state = 'pending' ORDER BY id")
+        return [p for r in rows if (p := await self.get(int(r["id"]))) is not None]
+
+    async def last_saved(self, officer_id: int) -> dict[str, Any] | None:
+        row = await self.db.fetchone(
+            "SELECT id FROM pending_reports WHERE officer_id = ? AND state = 'saved' ORDER BY id DESC LIMIT 1",
+            (officer_id,),
+        )
+        return await self.get(int(row["id"])) if row else None
+
+
+class InviteRepo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def create(
+        self, *, code: str, commune_id: int, role: str, unit_key: str | None, created_by: int | None,
+        at: datetime, expires: datetime,
+    ) -> None:
+        await self.db.execute(
+            "INSERT INTO invites (code, commune_id, role, unit_key, created_by, created_at, expires_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (code, commune_id, role, unit_key, created_by, at.isoformat(), expires.isoformat()),
+        )
+
+    async def get(self, code: str) -> dict[str, Any] | None:
+        row = await self.db.fetchone("SELECT * FROM invites WHERE code = ?", (code,))
+        return dict(row) if row else None
+
+    async def use(self, code: str, officer_id: int, at: datetime) -> bool:
+        async with self.db.conn.execute(
+            "UPDATE invites SET used_by = ?, used_at = ? WHERE code = ? AND used_by IS NULL",
+            (officer_id, at.isoformat(), code),
+        ) as cur:
+            return cur.rowcount == 1
+
+
 class Repositories:
     """All repositories over one database."""
 
@@ -305,3 +562,7 @@ class Repositories:
         self.inbox = InboxRepo(db)
         self.audit = AuditRepo(db)
         self.ledger = LedgerRepo(db)
+        self.tasks = TaskRepo(db)
+        self.reports = ReportRepo(db)
+        self.pending = PendingRepo(db)
+        self.invites = InviteRepo(db)

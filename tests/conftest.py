@@ -89,3 +89,30 @@ def run_cli(tmp_path: Path) -> Iterator[object]:
                               cwd=tmp_path, env=full_env, timeout=120)
 
     yield run
+
+
+async def import_seed_plan(settings: Settings, year: int = 2026) -> None:
+    from bot.core.plan_import import read_plan
+    from bot.services_plan import store_plan
+
+    db = await Database.open(settings.db_path)
+    repos = Repositories(db)
+    commune = await repos.communes.get_or_create(settings.commune_name)
+    plan = read_plan("duc-phong.md", (SEEDS / "ke-hoach-cchc-2023-duc-phong.md").read_bytes(), year=year)
+    await store_plan(repos, commune.id, plan, source_name="duc-phong.md")
+    await db.close()
+
+
+@pytest.fixture
+async def plan_session(settings: Settings, tmp_path: Path) -> AsyncIterator[OfflineSession]:
+    """Four people and the Đức Phong plan read as this year's (2026), on Friday 27/11/2026 15:00."""
+    await add_people(settings)
+    await import_seed_plan(settings)
+    s = OfflineSession(settings, ManualClock(FRIDAY), files_dir=tmp_path / "files")
+    async with s:
+        yield s
+
+
+def last(session: OfflineSession, chat: int) -> str:
+    found = texts(session, chat)
+    return found[-1] if found else ""

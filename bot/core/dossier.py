@@ -1,0 +1,58 @@
+"""Dossier figures: the relations that hold when they are right, and the rates reports compute."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """One relation that does not add up: `key` names the message, `values` fill it."""
+
+    key: str
+    values: dict[str, int]
+
+
+def check(counts: dict[str, int], previous_pending: int | None = None) -> list[Mismatch]:
+    """The relations of domain.md that the stated figures break (only those that can be checked)."""
+    c = counts
+    out: list[Mismatch] = []
+
+    def has(*keys: str) -> bool:
+        return all(k in c for k in keys)
+
+    if has("total", "carried_over", "received") and c["total"] != c["carried_over"] + c["received"]:
+        out.append(Mismatch("total_parts", {"total": c["total"], "sum": c["carried_over"] + c["received"]}))
+    if has("total", "resolved", "pending", "withdrawn"):
+        s = c["resolved"] + c["pending"] + c["withdrawn"]
+        if s != c["total"]:
+            out.append(Mismatch("total_outcomes", {"total": c["total"], "sum": s}))
+    if has("resolved", "early", "on_time", "late"):
+        s = c["early"] + c["on_time"] + c["late"]
+        if s != c["resolved"]:
+            out.append(Mismatch("resolved_parts", {"resolved": c["resolved"], "sum": s}))
+    if has("received", "online", "direct", "postal"):
+        s = c["online"] + c["direct"] + c["postal"]
+        if s != c["received"]:
+            out.append(Mismatch("channels", {"received": c["received"], "sum": s}))
+    if has("online", "received") and c["online"] > c["received"]:
+        out.append(Mismatch("online_over", {"online": c["online"], "received": c["received"]}))
+    if has("apologized", "late") and c["apologized"] > c["late"]:
+        out.append(Mismatch("apology_over", {"apologized": c["apologized"], "late": c["late"]}))
+    if has("feedback_answered", "feedback_received") and c["feedback_answered"] > c["feedback_received"]:
+        out.append(Mismatch("feedback_over", {"answered": c["feedback_answered"], "received": c["feedback_received"]}))
+    if previous_pending is not None and "carried_over" in c and c["carried_over"] != previous_pending:
+        out.append(Mismatch("carried_over", {"carried_over": c["carried_over"], "previous": previous_pending}))
+    return out
+
+
+def late_without_apology(counts: dict[str, int]) -> int:
+    """Late dossiers with no apology slip recorded (Nghị định 61/2018/NĐ-CP requires one for each)."""
+    late = counts.get("late", 0)
+    return max(0, late - counts.get("apologized", 0)) if late else 0
+
+
+def rate(part: int | None, whole: int | None) -> float | None:
+    if part is None or not whole:
+        return None
+    return 100.0 * part / whole

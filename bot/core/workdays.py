@@ -1,0 +1,74 @@
+"""Vietnam's working days: Monday to Friday, minus public holidays (Tết and substitute days off from the
+`holidays` package), plus the commune's own changes (make-up Saturdays, announced swaps)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from functools import lru_cache
+
+
+@lru_cache(maxsize=64)
+def _public_holidays(year: int) -> frozenset[date]:
+    import holidays
+
+    return frozenset(holidays.country_holidays("VN", years=year).keys())
+
+
+class WorkCalendar:
+    def __init__(self, extra_holidays: Iterable[date] = (), extra_workdays: Iterable[date] = ()) -> None:
+        self.extra_holidays = frozenset(extra_holidays)
+        self.extra_workdays = frozenset(extra_workdays)
+
+    def is_workday(self, d: date) -> bool:
+        if d in self.extra_workdays:
+            return True
+        if d in self.extra_holidays or d.weekday() >= 5:
+            return False
+        return d not in _public_holidays(d.year)
+
+    def next_workday(self, d: date) -> date:
+        """`d` itself when it is a working day, else the next one."""
+        for _ in range(60):
+            if self.is_workday(d):
+                return d
+            d += timedelta(days=1)
+        return d
+
+    def add_workdays(self, d: date, n: int) -> date:
+        step = 1 if n >= 0 else -1
+        left = abs(n)
+        while left:
+            d += timedelta(days=step)
+            if self.is_workday(d):
+                left -= 1
+        return d
+
+    def workdays_between(self, start: date, end: date) -> int:
+        """Working days after `start` up to and including `end`; negative when `end` is before `start`."""
+        if end == start:
+            return 0
+        sign = 1 if end > start else -1
+        a, b = (start, end) if sign > 0 else (end, start)
+        count = 0
+        d = a + timedelta(days=1)
+        while d <= b:
+            if self.is_workday(d):
+                count += 1
+            d += timedelta(days=1)
+        return sign * count
+
+
+def parse_date_list(text: str | None) -> list[date]:
+    """'2027-02-20, 06/03/2027' -> dates (ISO or day-first)."""
+    out: list[date] = []
+    for part in (text or "").replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if "/" in part:
+            d, m, y = (int(x) for x in part.split("/"))
+            out.append(date(y, m, d))
+        else:
+            out.append(date.fromisoformat(part))
+    return out

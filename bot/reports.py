@@ -1,0 +1,195 @@
+"""Report service: turns an understood message into a read-back (a stored draft), and saves, cancels,
+edits or undoes it. No Telegram here: handlers render what this returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from bot.core.dates import week_bounds
+from bot.core.dossier import check, late_without_apology
+from bot.core.models import Officer
+from bot.core.parse import ParseResult
+from bot.tasks import TaskService, may_report_on
+from storage.repositories import Repositories
+
+DUPLICATE_WINDOW = timedelta(days=3)
+OPEN_STATES = ("pending", "draft")
+
+
+@dataclass
+class SaveOutcome:
+    saved: list[str] = field(default_factory=list)  # task codes
+    duplicates: list[str] = field(default_factory=list)
+    dossier_saved: bool = False
+    dossier_duplicate: bool = False
+    already: str | None = None  # the state when it was not open any more
+
+
+class ReportService:
+    def __init__(self, repos: Repositories, tasks: TaskService) -> None:
+        self.repos = repos
+        self.tasks = tasks
+
+    # -- building read-backs --------------------------------------------------------------------
+    async def payload(self, officer: Officer, result: ParseResult, text: str, today: date) -> dict[str, Any]:
+        items = []
+        for p in result.progress:
+            res = await self.tasks.resolve(officer, p.task_ref, p.task_hint)
+            item: dict[str, Any] = {
+                "ref": p.task_ref, "hint": p.task_hint, "percent": p.percent, "status": p.status,
+                "date": p.date.isoformat() if p.date else None, "note": p.note,
+                "task_id": None, "code": None, "title": None, "problem": res.problem, "candidates": [],
+            }
+            if res.task is not None:
+                item.update(task_id=res.task.id, code=res.task.code, title=res.task.title, problem=None)
+                if not may_report_on(res.task, officer):
+                    item["problem"] = "not_yours"
+            else:
+                item["candidates"] = [[t.id, t.code, t.title] for t in res.candidates]
+            items.append(item)
+        dossier = None
+        if result.dossier is not None:
+            start, end = result.dossier.period_start, result.dossier.period_end
+            assumed = start is None or end is None
+            if assumed:
+                start, end = week_bounds(today)
+            assert start is not None and end is not None
+            counts = dict(result.dossier.counts)
+            dossier = {
+                "period_start": start.isoformat(), "period_end": end.isoformat(), "period_assumed": assumed,
+                "counts": counts,
+                "mismatches": [{"key": m.key, "values": m.values} for m in check(counts)],
+                "late_without_apology": late_without_apology(counts),
+            }
+        return {"text": text, "items": items, "dossier": dossier}
+
+    async def create(
+        self, officer: Officer, result: ParseResult, *, text: str, chat_id: int, source_message_id: int | None,
+        inbox_id: int | None, now: datetime,
+    ) -> dict[str, Any]:
+        payload = await self.payload(officer, result, text, now.date())
+        pid = await self.repos.pending.create(
+            commune_id=officer.commune_id, officer_id=officer.id, chat_id=chat_id,
+            source_message_id=source_message_id, inbox_id=inbox_id, payload=payload, at=now,
+        )
+        pending = await self.repos.pending.get(pid)
+        assert pending is not None
+        return pending
+
+    async def replace(self, pending: dict[str, Any], officer: Officer, result: ParseResult, text: str,
+                      today: date) -> dict[str, Any]:
+        payload = await self.payload(officer, result, text, today)
+        await self.repos.pending.update(pending["id"], payload=payload, state="pending")
+        fresh = await self.repos.pending.get(pending["id"])
+        assert fresh is not None
+        return fresh
+
+    async def pick(self, pending: dict[str, Any], index: int, task_id: int, officer: Officer) -> dict[str, Any]:
+        """The sender chose which task an item speaks of."""
+        payload = pending["payload"]
+        items = payload["items"]
+        if not 0 <= index < len(items):
+            return pending
+        allowed = {c[0] for c in items[index]["candidates"]}
+        task = await self.repos.tasks.by_id(task_id)
+        if task is None or task_id not in allowed or task.commune_id != officer.commune_id:
+            return pending
+        items[index].update(task_id=task.id, code=task.code, title=task.title, problem=None, candidates=[])
+        await self.repos.pending.update(pending["id"], payload=payload)
+        fresh = await self.repos.pending.get(pending["id"])
+        assert fresh is not None
+        return fresh
+
+    # -- deciding ---------------------------------------------------------------------------------
+    async def save(self, pending: dict[str, Any], officer: Officer, now: datetime) -> SaveOutcome:
+        out = SaveOutcome()
+        if pending["state"] not in OPEN_STATES:
+            out.already = pending["state"]
+            return out
+        payload = pending["payload"]
+        async with self.repos.db.transaction():
+            touched: set[int] = set()
+            for item in payload["items"]:
+                if item["task_id"] is None or item["problem"]:
+                    continue
+                when = date.fromisoformat(item["date"]) if item["date"] else None
+                if await self.repos.reports.duplicate_progress(
+                    officer.id, item["task_id"], item["percent"], item["status"], when, now - DUPLICATE_WINDOW
+                ):
+                    out.duplicates.append(item["code"])
+                    continue
+                await self.repos.reports.add_progress(
+                    commune_id=officer.commune_id, task_id=item["task_id"], officer_id=officer.id,
+                    pending_id=pending["id"], inbox_id=pending["inbox_id"], percent=item["percent"],
+                    status=item["status"], when=when, note=item["note"], at=now,
+                )
+                touched.add(item["task_id"])
+                out.saved.append(item["code"])
+            d = payload["dossier"]
+            if d is not None:
+                start, end = date.fromisoformat(d["period_start"]), date.fromisoformat(d["period_end"])
+                if await self.repos.reports.duplicate_dossier(officer.id, start, end, d["counts"]):
+                    out.dossier_duplicate = True
+                else:
+                    await self.repos.reports.add_dossier(
+                        commune_id=officer.commune_id, officer_id=officer.id, unit_key=officer.unit_key,
+                        pending_id=pending["id"], inbox_id=pending["inbox_id"], start=start, end=end,
+                        counts=d["counts"], at=now,
+                    )
+                    out.dossier_saved = True
+            for task_id in touched:
+                await self.repos.tasks.refresh_progress(task_id)
+            await self.repos.pending.update(pending["id"], state="saved")
+        return out
+
+    async def cancel(self, pending: dict[str, Any]) -> str | None:
+        if pending["state"] not in OPEN_STATES:
+            return str(pending["state"])
+        await self.repos.pending.update(pending["id"], state="cancelled")
+        return None
+
+    async def expire(self, pending_id: int) -> dict[str, Any] | None:
+        """An unconfirmed read-back becomes a draft (kept, still savable)."""
+        pending = await self.repos.pending.get(pending_id)
+        if pending is None or pending["state"] != "pending":
+            return None
+        await self.repos.pending.update(pending_id, state="draft")
+        return pending
+
+    async def undo_last(self, officer: Officer) -> dict[str, Any] | None:
+        pending = await self.repos.pending.last_saved(officer.id)
+        if pending is None:
+            return None
+        async with self.repos.db.transaction():
+            for task_id in await self.repos.reports.undo_pending(pending["id"]):
+                await self.repos.tasks.refresh_progress(task_id)
+            await self.repos.pending.update(pending["id"], state="undone")
+        return pending
+
+    async def resave(self, pending: dict[str, Any], officer: Officer, result: ParseResult, text: str,
+                     now: datetime) -> SaveOutcome:
+        """The sender edited a message whose report was saved: the old figures give way to the new ones
+        (kept in the history as undone rows)."""
+        async with self.repos.db.transaction():
+            for task_id in await self.repos.reports.undo_pending(pending["id"]):
+                await self.repos.tasks.refresh_progress(task_id)
+            payload = await self.payload(officer, result, text, now.date())
+            await self.repos.pending.update(pending["id"], payload=payload, state="pending")
+            fresh = await self.repos.pending.get(pending["id"])
+            assert fresh is not None
+            return await self.save(fresh, officer, now)
+
+
+def saveable(payload: dict[str, Any]) -> bool:
+    return payload["dossier"] is not None or any(
+        i["task_id"] is not None and not i["problem"] for i in payload["items"]
+    )
+
+
+def first_ambiguous(payload: dict[str, Any]) -> int | None:
+    for i, item in enumerate(payload["items"]):
+        if item["task_id"] is None and item["candidates"]:
+            return i
+    return None

@@ -1,0 +1,135 @@
+"""Files sent to the bot: a plan to import (preview, ✅ Nhập / ❌ Hủy), or evidence for a task."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot.app import BotContext
+from bot.core.parse import find_refs, prepare
+from bot.core.permissions import Perm, allowed
+from bot.core.plan_import import ImportedPlan, PlanImportError, read_plan
+from bot.services_plan import store_plan
+from handlers.common import edit_html, esc, reply, send_html
+
+MAX_FILE = 20 * 1024 * 1024  # what the Bot API lets a bot download
+PREVIEW_TTL = timedelta(hours=2)
+
+
+@dataclass
+class _PendingImport:
+    officer_id: int
+    plan: ImportedPlan
+    filename: str
+    created: datetime
+
+
+_IMPORTS: dict[str, _PendingImport] = {}  # previews live in memory: after a restart the file is sent again
+
+
+async def document(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    officer = context.officer
+    if message is None or officer is None:
+        return
+    caption = message.caption or ""
+    _, folded = prepare(caption)
+    refs = find_refs(folded)
+    if refs and allowed(officer.roles, Perm.REPORT):
+        await _evidence(update, context, refs[0].code, caption)
+        return
+    doc = message.document
+    if doc is None:  # a photo without a task in its caption
+        await reply(update, context, "evidence.need_task")
+        return
+    if not allowed(officer.roles, Perm.IMPORT_PLAN):
+        await reply(update, context, "evidence.need_task")
+        return
+    if doc.file_size and doc.file_size > MAX_FILE:
+        await reply(update, context, "plan.too_big")
+        return
+    file = await doc.get_file()
+    data = bytes(await file.download_as_bytearray())
+    year_match = re.search(r"\b(20\d\d)\b", caption)
+    try:
+        plan = read_plan(doc.file_name or "plan", data, year=int(year_match.group(1)) if year_match else None)
+    except PlanImportError as exc:
+        await reply(update, context, "plan.not_a_plan", reason=str(exc))
+        return
+    token = secrets.token_hex(4)
+    now = context.services.clock.now()
+    for key in [k for k, v in _IMPORTS.items() if now - v.created > PREVIEW_TTL]:
+        del _IMPORTS[key]
+    _IMPORTS[token] = _PendingImport(officer.id, plan, doc.file_name or "plan", now)
+    await send_html(update, context, preview_text(context, plan), markup=InlineKeyboardMarkup([[
+        InlineKeyboardButton(context.t("button.import"), callback_data=f"plan:ok:{token}"),
+        InlineKeyboardButton(context.t("button.cancel"), callback_data=f"plan:no:{token}"),
+    ]]))
+
+
+def preview_text(context: BotContext, plan: ImportedPlan) -> str:
+    t = context.t
+    lines = [t("plan.preview_header", title=esc(plan.title), year=plan.year, n=len(plan.tasks))]
+    for area, n in sorted(plan.count_by_area().items(), key=lambda x: -x[1]):
+        lines.append(t("plan.preview_area", area=t(f"area.{area or 'none'}"), n=n))
+    if plan.kpis:
+        lines.append(t("plan.preview_kpis", kpis=", ".join(
+            f"{t(f'kpi.{k.key}')} {k.op} {t.number(k.target)}%" for k in plan.kpis)))
+    for w in plan.warnings[:8]:
+        lines.append("⚠️ " + esc(w))
+    if len(plan.warnings) > 8:
+        lines.append(t("plan.more_warnings", n=len(plan.warnings) - 8))
+    lines.append(t("plan.preview_footer"))
+    return "\n".join(lines)
+
+
+async def plan_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    officer = context.officer
+    if query is None or officer is None or not query.data or query.message is None:
+        return
+    m = re.fullmatch(r"plan:(ok|no):([0-9a-f]{8})", query.data)
+    pending = _IMPORTS.get(m.group(2)) if m else None
+    t = context.t
+    if m is None or pending is None or pending.officer_id != officer.id:
+        await query.answer(t("plan.expired"), show_alert=True)
+        return
+    if not allowed(officer.roles, Perm.IMPORT_PLAN):
+        await query.answer(t("misc.forbidden"), show_alert=True)
+        return
+    del _IMPORTS[m.group(2)]
+    chat_id, message_id = query.message.chat.id, query.message.message_id
+    if m.group(1) == "no":
+        await edit_html(context, chat_id, message_id, t("plan.cancelled"))
+        await query.answer()
+        return
+    summary = await store_plan(context.services.repos, officer.commune_id, pending.plan,
+                               source_name=pending.filename, lang=officer.locale)
+    await context.services.repos.audit.log("import_plan", user_id=officer.telegram_id,
+                                           at=context.services.clock.now(), officer_id=officer.id,
+                                           commune_id=officer.commune_id, detail=pending.filename)
+    await edit_html(context, chat_id, message_id, esc(summary))
+    await query.answer(t("plan.imported_toast"))
+
+
+async def _evidence(update: Update, context: BotContext, code: str, caption: str) -> None:
+    """A document or photo whose caption names a task becomes that task's product (sản phẩm)."""
+    officer = context.officer
+    message = update.effective_message
+    assert officer is not None and message is not None
+    services = context.services
+    task = await services.tasks.by_code(officer.commune_id, code)
+    if task is None:
+        await reply(update, context, "tasks.unknown_code", code=code)
+        return
+    if message.document is not None:
+        file_id, name = message.document.file_id, message.document.file_name or "tệp"
+    else:
+        file_id, name = message.photo[-1].file_id, "ảnh"
+    await services.repos.tasks.history(task, "evidence", file_id, f"{name}: {caption}".strip(), officer.id,
+                                       services.clock.now())
+    await reply(update, context, "evidence.saved", code=task.code, name=name)

@@ -1,0 +1,198 @@
+"""/baocao: a guided form for those who prefer buttons.
+
+Task: pick a task → 25/50/75/100% or a status → optional date → optional note → the normal read-back.
+Dossiers: the usual fields one by one (this week), each skippable → the normal read-back with its checks.
+The form's place is kept in user_data (memory): after a restart the officer simply starts again.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot.app import BotContext
+from bot.core.parse import DossierFigures, ParseResult, ProgressItem, parse_message
+from handlers.common import esc, reply, send_html
+from handlers.render import short
+
+FORM = "form"
+DOSSIER_FIELDS = ("received", "online", "direct", "postal", "resolved", "late", "apologized", "pending")
+PERCENT_CHOICES = ("25", "50", "75", "100")
+_NUMBER = re.compile(r"^\s*(\d{1,3}(?:\.\d{3})+|\d{1,7})\s*$")
+
+
+async def baocao(update: Update, context: BotContext) -> None:
+    officer = context.officer
+    if officer is None:
+        return
+    t = context.t
+    own = await context.services.tasks.own_open(officer)
+    rows = [[InlineKeyboardButton(f"{x.code} {short(x.title, 40)}", callback_data=f"f:t:{x.id}")] for x in own[:8]]
+    rows.append([InlineKeyboardButton(t("form.dossier_button"), callback_data="f:d")])
+    rows.append([InlineKeyboardButton(t("button.cancel"), callback_data="f:x")])
+    context.user_data[FORM] = {"step": "pick"}  # type: ignore[index]
+    await send_html(update, context, t("form.pick_task"), markup=InlineKeyboardMarkup(rows))
+
+
+def _form(context: BotContext) -> dict[str, Any] | None:
+    data = context.user_data
+    return data.get(FORM) if isinstance(data, dict) else None
+
+
+async def form_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    officer = context.officer
+    if query is None or officer is None or not query.data:
+        return
+    form = _form(context)
+    t = context.t
+    data = query.data
+    await query.answer()
+    if form is None:
+        await send_html(update, context, t("form.expired"))
+        return
+    if data == "f:x":
+        context.user_data.pop(FORM, None)  # type: ignore[union-attr]
+        await send_html(update, context, t("form.cancelled"))
+        return
+    if data == "f:d":
+        form.clear()
+        form.update(step="dossier", index=0, counts={})
+        await _ask_dossier(update, context, form)
+        return
+    m = re.fullmatch(r"f:t:(\d+)", data)
+    if m and form.get("step") == "pick":
+        task = await context.services.repos.tasks.by_id(int(m.group(1)))
+        if task is None or task.commune_id != officer.commune_id:
+            return
+        form.update(step="progress", task_id=task.id, code=task.code)
+        buttons = [InlineKeyboardButton(f"{p}%", callback_data=f"f:p:{p}") for p in PERCENT_CHOICES]
+        await send_html(update, context, t("form.pick_progress", code=esc(task.code), title=esc(short(task.title))),
+                        markup=InlineKeyboardMarkup([buttons, [
+                            InlineKeyboardButton(t("form.blocked"), callback_data="f:p:blocked"),
+                            InlineKeyboardButton(t("form.not_started"), callback_data="f:p:not_started"),
+                        ]]))
+        return
+    m = re.fullmatch(r"f:p:(\d+|blocked|not_started)", data)
+    if m and form.get("step") == "progress":
+        value = m.group(1)
+        if value.isdigit():
+            form["percent"] = int(value)
+            form["status"] = "done" if value == "100" else "in_progress"
+        else:
+            form["status"] = value
+            form["percent"] = None
+        form["step"] = "date"
+        await send_html(update, context, t("form.ask_date"), markup=_skip(t("form.skip")))
+        return
+    if data == "f:s":
+        await _skip_step(update, context, form)
+
+
+def _skip(label: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data="f:s")]])
+
+
+async def _skip_step(update: Update, context: BotContext, form: dict[str, Any]) -> None:
+    step = form.get("step")
+    if step == "date":
+        form["step"] = "note"
+        await send_html(update, context, context.t("form.ask_note"), markup=_skip(context.t("form.skip")))
+    elif step == "note":
+        await _finish_task(update, context, form)
+    elif step == "dossier":
+        form["index"] += 1
+        await _ask_dossier(update, context, form)
+
+
+async def consume(update: Update, context: BotContext) -> bool:
+    """If the sender is filling the form, take this text as the answer. Returns True when consumed."""
+    form = _form(context)
+    message = update.effective_message
+    if form is None or message is None or message.text is None or form.get("step") in (None, "pick"):
+        return False
+    text = message.text.strip()
+    t = context.t
+    step = form["step"]
+    now: datetime = context.services.clock.now()
+    if step == "progress":  # a typed percent instead of a button
+        m = re.fullmatch(r"(\d{1,3})\s*%?", text)
+        if m is None or int(m.group(1)) > 100:
+            await reply(update, context, "form.bad_percent", value=text)
+            return True
+        form["percent"] = int(m.group(1))
+        form["status"] = "done" if form["percent"] == 100 else "in_progress"
+        form["step"] = "date"
+        await send_html(update, context, t("form.ask_date"), markup=_skip(t("form.skip")))
+        return True
+    if step == "date":
+        word = "xong" if form.get("status") == "done" else "dự kiến"
+        parsed = parse_message(f"nv {form['code']} {word} {text}", now)
+        when = parsed.progress[0].date if parsed.progress else None
+        if when is None:
+            await reply(update, context, "form.bad_date", value=text)
+            return True
+        form["date"] = when.isoformat()
+        form["step"] = "note"
+        await send_html(update, context, t("form.ask_note"), markup=_skip(t("form.skip")))
+        return True
+    if step == "note":
+        form["note"] = text[:500]
+        await _finish_task(update, context, form)
+        return True
+    if step == "dossier":
+        m = _NUMBER.match(text)
+        if m is None:
+            await reply(update, context, "form.bad_number", value=text)
+            return True
+        form["counts"][DOSSIER_FIELDS[form["index"]]] = int(m.group(1).replace(".", ""))
+        form["index"] += 1
+        await _ask_dossier(update, context, form)
+        return True
+    return False
+
+
+async def _ask_dossier(update: Update, context: BotContext, form: dict[str, Any]) -> None:
+    t = context.t
+    if form["index"] >= len(DOSSIER_FIELDS):
+        await _finish_dossier(update, context, form)
+        return
+    key = DOSSIER_FIELDS[form["index"]]
+    await send_html(update, context, t("form.ask_count", field=t(f"count.{key}"), n=form["index"] + 1,
+                                       total=len(DOSSIER_FIELDS)), markup=_skip(t("form.skip")))
+
+
+async def _finish_task(update: Update, context: BotContext, form: dict[str, Any]) -> None:
+    from datetime import date
+
+    item = ProgressItem(task_ref=form["code"], percent=form.get("percent"), status=form.get("status"),
+                        date=date.fromisoformat(form["date"]) if form.get("date") else None, note=form.get("note"))
+    await _readback(update, context, ParseResult("progress", [item], None),
+                    f"/baocao {form['code']}")
+
+
+async def _finish_dossier(update: Update, context: BotContext, form: dict[str, Any]) -> None:
+    if not form["counts"]:
+        context.user_data.pop(FORM, None)  # type: ignore[union-attr]
+        await reply(update, context, "form.cancelled")
+        return
+    result = ParseResult("dossier", [], DossierFigures(None, None, dict(form["counts"])))
+    await _readback(update, context, result, "/baocao hồ sơ")
+
+
+async def _readback(update: Update, context: BotContext, result: ParseResult, text: str) -> None:
+    from handlers.reports import _send_readback
+
+    context.user_data.pop(FORM, None)  # type: ignore[union-attr]
+    officer = context.officer
+    chat = update.effective_chat
+    assert officer is not None and chat is not None
+    services = context.services
+    pending = await services.reports.create(
+        officer, result, text=text, chat_id=chat.id, source_message_id=None, inbox_id=context.state.inbox_id,
+        now=services.clock.now(),
+    )
+    await _send_readback(update, context, pending, in_group=False)

@@ -1,0 +1,178 @@
+"""Joining by invitation (/moi, /start CODE), the people list (/canbo) and leave (/nghi)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from telegram import Update
+
+from bot.app import BotContext
+from bot.core.absence import parse_absence
+from bot.core.domain import ROLES, UNIT_KEYS
+from bot.core.permissions import Perm, allowed
+from handlers.common import deny, reply, requires, send_html
+from handlers.start import role_names, start
+
+INVITE_DAYS = 7
+_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(_ALPHABET) for _ in range(8))
+
+
+@requires(Perm.INVITE)
+async def moi(update: Update, context: BotContext) -> None:
+    """/moi ROLE [UNIT] [DAYS]: a single-use invitation, shown as a code and a deep link."""
+    officer = context.officer
+    assert officer is not None
+    args = context.args or []
+    if not args or args[0] not in ROLES:
+        await reply(update, context, "invite.usage", roles=", ".join(ROLES), units=", ".join(UNIT_KEYS))
+        return
+    role = args[0]
+    unit = args[1] if len(args) > 1 and not args[1].isdigit() else None
+    if unit is not None and unit not in UNIT_KEYS:
+        await reply(update, context, "invite.bad_unit", unit=unit, units=", ".join(UNIT_KEYS))
+        return
+    days = int(args[-1]) if args[-1].isdigit() and 1 <= int(args[-1]) <= 90 else INVITE_DAYS
+    services = context.services
+    now = services.clock.now()
+    code = new_code()
+    await services.repos.invites.create(code=code, commune_id=officer.commune_id, role=role, unit_key=unit,
+                                        created_by=officer.id, at=now, expires=now + timedelta(days=days))
+    await services.repos.audit.log("invite", user_id=officer.telegram_id, at=now, officer_id=officer.id,
+                                   commune_id=officer.commune_id, detail=f"{role}:{unit}")
+    link = f"https://t.me/{context.bot.username}?start={code}"
+    names = await services.repos.communes.unit_names(officer.commune_id)
+    await reply(update, context, "invite.created", code=code, link=link, role=context.t(f"role.{role}"),
+                unit=names.get(unit or "", "—"), date=context.t.date((now + timedelta(days=days)).date()))
+
+
+async def start_or_join(update: Update, context: BotContext) -> None:
+    """/start, or /start CODE from someone not registered yet."""
+    args = context.args or []
+    if context.officer is not None or not args:
+        await start(update, context)
+        return
+    user = update.effective_user
+    if user is None:
+        return
+    services = context.services
+    now = services.clock.now()
+    code = args[0].strip().upper()
+    invite = await services.repos.invites.get(code)
+    problem = None
+    if invite is None:
+        problem = "invite.wrong"
+    elif invite["used_by"] is not None:
+        problem = "invite.used"
+    elif datetime.fromisoformat(invite["expires_at"]) < now:
+        problem = "invite.expired"
+    if problem is not None or invite is None:
+        await services.repos.audit.log("invite_refused", user_id=user.id, at=now, detail=code[:16])
+        await reply(update, context, problem or "invite.wrong", user_id=user.id)
+        return
+    existing = await services.repos.officers.by_telegram_id(user.id)
+    if existing is not None:  # a deactivated person cannot come back through an invitation
+        await reply(update, context, "refuse.deactivated", user_id=user.id)
+        return
+    name = " ".join(x for x in (user.first_name, user.last_name) if x) or f"user{user.id}"
+    officer = await services.repos.officers.add(invite["commune_id"], user.id, name, [invite["role"]],
+                                                invite["unit_key"])
+    await services.repos.invites.use(code, officer.id, now)
+    await services.repos.audit.log("joined", user_id=user.id, at=now, officer_id=officer.id,
+                                   commune_id=officer.commune_id, detail=code)
+    context.state.officer = officer
+    await start(update, context)
+
+
+async def canbo(update: Update, context: BotContext) -> None:
+    """/canbo: officers with unit, role and last report. Admins: /canbo ID vaitro ROLE | bophan UNIT | khoa."""
+    officer = context.officer
+    if officer is None:
+        return
+    args = context.args or []
+    if args:
+        if allowed(officer.roles, Perm.INVITE):
+            await _change(update, context, args)
+        else:
+            await deny(update, context, Perm.INVITE, "canbo")
+        return
+    if not allowed(officer.roles, Perm.READ_COMMUNE):
+        await reply(update, context, "misc.forbidden")
+        return
+    services = context.services
+    t = context.t
+    names = await services.repos.communes.unit_names(officer.commune_id)
+    today = services.clock.now().date()
+    lines = [t("people.header")]
+    for p in await services.repos.officers.list(officer.commune_id):
+        last = await services.repos.reports.last_report_at(p.id)
+        when = t.date(datetime.fromisoformat(last).date()) if last else t("people.never")
+        state = "" if p.active else " " + t("people.inactive")
+        away = " " + t("people.away", date=t.date(p.away_until)) if p.away_until and p.away_until >= today else ""
+        lines.append(t("people.line", name=p.name, id=p.telegram_id, roles=role_names(context, p.roles),
+                       unit=names.get(p.unit_key or "", "—"), last=when) + state + away)
+    if allowed(officer.roles, Perm.INVITE):
+        lines.append(t("people.admin_hint"))
+    await send_html(update, context, "\n".join(lines))
+
+
+async def _change(update: Update, context: BotContext, args: list[str]) -> None:
+    officer = context.officer
+    assert officer is not None
+    services = context.services
+    if not args[0].isdigit() or len(args) < 2:
+        await reply(update, context, "people.usage")
+        return
+    person = await services.repos.officers.by_telegram_id(int(args[0]))
+    if person is None or person.commune_id != officer.commune_id:
+        await reply(update, context, "people.not_found", id=args[0])
+        return
+    action = args[1].lower()
+    now = services.clock.now()
+    if action in ("khoa", "khóa") and len(args) == 2:
+        await services.repos.officers.update(person.id, active=0)
+        detail = "deactivate"
+        await reply(update, context, "people.deactivated", name=person.name)
+    elif action in ("mo", "mở") and len(args) == 2:
+        await services.repos.officers.update(person.id, active=1)
+        detail = "activate"
+        await reply(update, context, "people.activated", name=person.name)
+    elif action in ("vaitro", "vai-tro") and len(args) == 3 and all(r in ROLES for r in args[2].split(",")):
+        await services.repos.officers.update(person.id, roles=args[2])
+        detail = f"roles:{args[2]}"
+        await reply(update, context, "people.changed", name=person.name)
+    elif action in ("bophan", "bo-phan") and len(args) == 3 and args[2] in UNIT_KEYS:
+        await services.repos.officers.update(person.id, unit_key=args[2])
+        detail = f"unit:{args[2]}"
+        await reply(update, context, "people.changed", name=person.name)
+    else:
+        await reply(update, context, "people.usage")
+        return
+    await services.repos.audit.log("people_change", user_id=officer.telegram_id, at=now, officer_id=officer.id,
+                                   commune_id=officer.commune_id, detail=f"{person.telegram_id}:{detail}")
+
+
+async def nghi(update: Update, context: BotContext) -> None:
+    """/nghi đến 04/12: leave; reminders skip the person and summaries show them away."""
+    officer = context.officer
+    if officer is None:
+        return
+    services = context.services
+    text = " ".join(context.args or [])
+    if not text:
+        await reply(update, context, "absence.usage")
+        return
+    if text.strip().lower() in ("het", "hết", "xong", "huy", "hủy"):
+        await services.repos.officers.update(officer.id, away_until=None)
+        await reply(update, context, "absence.cleared")
+        return
+    until = parse_absence(text, services.clock.now(), command=True)
+    if until is None:
+        await reply(update, context, "absence.usage")
+        return
+    await services.repos.officers.update(officer.id, away_until=until.isoformat())
+    await reply(update, context, "absence.recorded", date=context.t.date(until))

@@ -1,0 +1,152 @@
+"""Turning service results into Telegram text and buttons, every word from the locale catalogs."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.core.models import Task
+from bot.i18n import Translator
+from bot.reports import first_ambiguous, saveable
+from bot.tasks import TaskView
+from handlers.common import esc
+
+TITLE_CHARS = 70
+
+
+def short(title: str | None, n: int = TITLE_CHARS) -> str:
+    title = (title or "").strip()
+    return title if len(title) <= n else title[: n - 1].rstrip() + "…"
+
+
+def fmt_date(t: Translator, iso: str | None) -> str:
+    return t.date(date.fromisoformat(iso)) if iso else ""
+
+
+def readback_text(t: Translator, payload: dict[str, Any], state: str = "pending") -> str:
+    lines = [t(f"readback.header_{state}")]
+    for item in payload["items"]:
+        lines.append(_item_line(t, item))
+    d = payload["dossier"]
+    if d is not None:
+        counts = ", ".join(f"{t(f'count.{k}')} {t.number(v)}" for k, v in d["counts"].items())
+        period = t("readback.period", start=fmt_date(t, d["period_start"]), end=fmt_date(t, d["period_end"]))
+        if d["period_assumed"]:
+            period += " " + t("readback.period_assumed")
+        lines.append(t("readback.dossier", period=period, counts=counts))
+        for m in d["mismatches"]:
+            values = {k: t.number(v) for k, v in m["values"].items()}
+            lines.append("⚠️ " + t(f"mismatch.{m['key']}", **values))
+        if d["late_without_apology"]:
+            lines.append("⚠️ " + t("readback.apology_duty", n=d["late_without_apology"]))
+    if state == "pending":
+        idx = first_ambiguous(payload)
+        if idx is not None:
+            lines.append(t("readback.pick", hint=esc(payload["items"][idx]["hint"] or payload["text"][:40])))
+        elif saveable(payload):
+            lines.append(t("readback.confirm"))
+        else:
+            lines.append(t("readback.nothing"))
+    return "\n".join(lines)
+
+
+def _item_line(t: Translator, item: dict[str, Any]) -> str:
+    parts = []
+    if item["percent"] is not None:
+        parts.append(f"{item['percent']}%")
+    if item["status"]:
+        parts.append(t(f"status.{item['status']}"))
+    if item["date"]:
+        key = "readback.done_on" if item["status"] == "done" else "readback.expected"
+        parts.append(t(key, date=fmt_date(t, item["date"])))
+    if item["note"]:
+        parts.append(t("readback.note", note=esc(short(item["note"], 120))))
+    what = ", ".join(parts) or t("status.unknown")
+    if item["task_id"] is not None:
+        line = t("readback.item", code=esc(item["code"]), title=esc(short(item["title"])), what=what)
+        if item["problem"] == "not_yours":
+            line += " " + t("readback.not_yours")
+        return line
+    if item["problem"] == "unknown_code":
+        return "⚠️ " + t("readback.unknown_code", code=esc(item["ref"] or "?"))
+    if item["problem"] == "no_plan":
+        return "⚠️ " + t("readback.no_plan")
+    if item["candidates"]:
+        return t("readback.item_unsure", hint=esc(item["hint"] or "?"), what=what)
+    return "⚠️ " + t("readback.no_match", hint=esc(item["hint"] or "?"), what=what)
+
+
+def readback_buttons(t: Translator, pending: dict[str, Any]) -> InlineKeyboardMarkup | None:
+    payload = pending["payload"]
+    pid = pending["id"]
+    idx = first_ambiguous(payload)
+    rows: list[list[InlineKeyboardButton]] = []
+    if idx is not None:
+        for task_id, code, title in payload["items"][idx]["candidates"]:
+            label = f"{code} {short(title, 40)}"
+            rows.append([InlineKeyboardButton(label, callback_data=f"pick:{pid}:{idx}:{task_id}")])
+        rows.append([InlineKeyboardButton(t("button.cancel"), callback_data=f"rb:cancel:{pid}")])
+        return InlineKeyboardMarkup(rows)
+    if not saveable(payload):
+        return None
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(t("button.save"), callback_data=f"rb:save:{pid}"),
+        InlineKeyboardButton(t("button.edit"), callback_data=f"rb:edit:{pid}"),
+        InlineKeyboardButton(t("button.cancel"), callback_data=f"rb:cancel:{pid}"),
+    ]])
+
+
+def task_line(t: Translator, view: TaskView) -> str:
+    task = view.task
+    state = f"{task.percent}%, {t(f'status.{task.status}')}" if task.status != "not_started" else t(
+        "status.not_started")
+    when = ""
+    if task.due_date is not None:
+        if view.overdue and view.workdays_left is not None:
+            when = t("tasks.overdue", date=t.date(task.due_date), days=-view.workdays_left)
+        elif view.workdays_left is not None and task.status != "done":
+            when = t("tasks.days_left", date=t.date(task.due_date), days=view.workdays_left)
+        else:
+            when = t("tasks.due", date=t.date(task.due_date))
+    icon = "🔴" if view.overdue else "⛔" if task.status == "blocked" else "✅" if task.status == "done" else "▫️"
+    return t("tasks.line", icon=icon, code=esc(task.code), title=esc(short(task.title, 60)), state=state, when=when)
+
+
+def task_detail(t: Translator, view: TaskView, units: dict[str, str], history: list[dict[str, Any]],
+                reports: list[dict[str, Any]], owner: str | None) -> str:
+    task: Task = view.task
+    lines = [t("task.header", code=esc(task.code), title=esc(task.title))]
+    if task.area:
+        lines.append(t("task.area", area=t(f"area.{task.area}")))
+    lead = ", ".join(units.get(u, t(f"unit.{u}") if u in ("all", "external") else u) for u in task.lead_units)
+    lines.append(t("task.lead", units=esc(lead or "—")))
+    if owner:
+        lines.append(t("task.owner", name=esc(owner)))
+    if task.product:
+        lines.append(t("task.product", product=esc(short(task.product, 300))))
+    for target in task.targets[:4]:
+        lines.append(t("task.target", target=esc(short(target, 200))))
+    lines.append(task_line(t, view))
+    if task.deadline_text:
+        lines.append(t("task.deadline_text", text=esc(task.deadline_text)))
+    if reports:
+        lines.append(t("task.reports"))
+        for r in reports:
+            what = ", ".join(x for x in (f"{r['percent']}%" if r["percent"] is not None else "",
+                                         t(f"status.{r['status']}") if r["status"] else "") if x)
+            lines.append(t("task.report_line", when=fmt_date(t, r["created_at"][:10]), name=esc(r["officer_name"]),
+                           what=what, note=esc(short(r["note"] or "", 80))))
+    evidence = [h for h in history if h["kind"] == "evidence"]
+    if evidence:
+        lines.append(t("task.evidence"))
+        for h in evidence[:5]:
+            lines.append(t("task.evidence_line", when=fmt_date(t, h["at"][:10]), name=esc(h["officer_name"] or ""),
+                           caption=esc(short(h["new_value"] or "", 100))))
+    changes = [h for h in history if h["kind"] in ("due_date", "owner")]
+    for h in changes[:3]:
+        if h["kind"] == "due_date":
+            lines.append(t("task.due_changed", old=fmt_date(t, h["old_value"] or None) or "—",
+                           new=fmt_date(t, h["new_value"]), when=fmt_date(t, h["at"][:10])))
+    return "\n".join(lines)

@@ -1,0 +1,295 @@
+"""Reporting in chat: free text → read-back → ✅ Lưu / ✏️ Sửa / ❌ Hủy; edits, /hoantac, drafts.
+
+Understand (core parser) → service (bot.reports) → storage → render (handlers.render) → reply.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import timedelta
+from typing import Any
+
+from telegram import Message, Update
+from telegram.constants import ChatType
+from telegram.error import Forbidden
+
+from bot.app import BotContext
+from bot.core.absence import parse_absence
+from bot.core.models import Officer
+from bot.core.parse import parse_message
+from bot.core.permissions import Perm, allowed
+from bot.core.text import fold
+from handlers.common import edit_html, esc, reply, send_html
+from handlers.render import readback_buttons, readback_text
+from jobs import schedule_at
+
+log = logging.getLogger(__name__)
+
+_ASKS_TASKS = re.compile(
+    r"\b(?:nhiem vu|viec|cong viec)\b.*\b(?:cua (?:em|toi|minh|anh|chi)|gi|nao)\b|\bem (?:phai|can) lam gi\b"
+)
+
+
+def _addressed_in_group(message: Message, context: BotContext) -> tuple[bool, str]:
+    """In a group the bot answers only mentions of it and replies to it; returns (addressed, text)."""
+    text = message.text or ""
+    username = context.bot.username or ""
+    mention = f"@{username}"
+    if username and mention.lower() in text.lower():
+        return True, re.sub(re.escape(mention), " ", text, flags=re.IGNORECASE).strip()
+    reply_to = message.reply_to_message
+    if reply_to is not None and reply_to.from_user is not None and reply_to.from_user.id == context.bot.id:
+        return True, text
+    return False, text
+
+
+async def text_message(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    chat = update.effective_chat
+    officer = context.officer
+    if message is None or chat is None or officer is None or message.text is None:
+        return
+    text = message.text
+    in_group = chat.type != ChatType.PRIVATE
+    if not in_group:
+        from handlers.forms import consume
+
+        if await consume(update, context):
+            return
+    if in_group:
+        addressed, text = _addressed_in_group(message, context)
+        if not addressed:
+            return
+    services = context.services
+    now = services.clock.now()
+    result = parse_message(text, now)
+    if result.intent == "unknown":
+        await _not_a_report(update, context, officer, text)
+        return
+    if not allowed(officer.roles, Perm.REPORT):
+        await reply(update, context, "misc.forbidden")
+        return
+    for pending in await services.repos.pending.open_for(officer.id):
+        if pending["state"] == "editing":  # the corrected message after ✏️ Sửa
+            await services.repos.pending.update(pending["id"], state="replaced")
+    pending = await services.reports.create(
+        officer, result, text=text, chat_id=officer.telegram_id if in_group else chat.id,
+        source_message_id=message.message_id, inbox_id=context.state.inbox_id, now=now,
+    )
+    await _send_readback(update, context, pending, in_group=in_group)
+
+
+async def _send_readback(update: Update, context: BotContext, pending: dict[str, Any], *, in_group: bool) -> None:
+    services = context.services
+    text = readback_text(context.t, pending["payload"])
+    markup = readback_buttons(context.t, pending)
+    sent: Message | None = None
+    if in_group:  # read-backs go to the private chat so the group stays quiet
+        try:
+            sent = await context.bot.send_message(
+                pending["chat_id"], text, parse_mode="HTML", reply_markup=markup
+            )
+            await reply(update, context, "group.moved_private")
+        except Forbidden:
+            sent = None
+    if sent is None:
+        sent = await send_html(update, context, text, markup=markup)
+    if sent is not None:
+        await services.repos.pending.update(pending["id"], bot_message_id=sent.message_id)
+        if sent.chat.id != pending["chat_id"]:
+            await services.db.execute("UPDATE pending_reports SET chat_id = ? WHERE id = ?",
+                                      (sent.chat.id, pending["id"]))
+    if markup is not None:
+        when = services.clock.now() + timedelta(minutes=services.settings.readback_minutes)
+        schedule_at(context.application, expire_readback, when, f"readback:{pending['id']}", pending["id"])
+
+
+async def expire_readback(context: BotContext) -> None:
+    """An unconfirmed read-back becomes a draft: kept, still savable, and the sender is shown so."""
+    job = context.job
+    if job is None:
+        return
+    pending_id = int(str(job.data))
+    services = context.services
+    pending = await services.reports.expire(pending_id)
+    if pending is None or pending["bot_message_id"] is None:
+        return
+    officer = await services.repos.officers.by_id(pending["officer_id"])
+    t = services.t(officer)
+    fresh = await services.repos.pending.get(pending_id)
+    assert fresh is not None
+    await edit_html(context, pending["chat_id"], pending["bot_message_id"],
+                    readback_text(t, fresh["payload"], "draft") + "\n" + t("readback.draft_hint"),
+                    readback_buttons(t, fresh))
+
+
+async def readback_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    officer = context.officer
+    if query is None or officer is None or not query.data:
+        return
+    m = re.fullmatch(r"rb:(save|edit|cancel):(\d+)", query.data)
+    services = context.services
+    pending = await services.repos.pending.get(int(m.group(2))) if m else None
+    if m is None or pending is None or pending["officer_id"] != officer.id:
+        await _forged(update, context)
+        return
+    action = m.group(1)
+    t = context.t
+    chat_id, message_id = pending["chat_id"], pending["bot_message_id"] or (
+        query.message.message_id if query.message else 0)
+    if action == "save":
+        outcome = await services.reports.save(pending, officer, services.clock.now())
+        if outcome.already:
+            await query.answer(t(f"readback.already_{outcome.already}"), show_alert=True)
+            return
+        lines = [readback_text(t, pending["payload"], "saved")]
+        if outcome.duplicates:
+            lines.append(t("readback.duplicates", codes=", ".join(outcome.duplicates)))
+        if outcome.dossier_duplicate:
+            lines.append(t("readback.dossier_duplicate"))
+        await edit_html(context, chat_id, message_id, "\n".join(lines))
+        await query.answer(t("readback.saved_toast"))
+        _cancel_expiry(context, pending["id"])
+    elif action == "cancel":
+        already = await services.reports.cancel(pending)
+        if already:
+            await query.answer(t(f"readback.already_{already}"), show_alert=True)
+            return
+        await edit_html(context, chat_id, message_id, readback_text(t, pending["payload"], "cancelled"))
+        await query.answer(t("readback.cancelled_toast"))
+        _cancel_expiry(context, pending["id"])
+    else:
+        if pending["state"] not in ("pending", "draft"):
+            await query.answer(t(f"readback.already_{pending['state']}"), show_alert=True)
+            return
+        await services.repos.pending.update(pending["id"], state="editing")
+        await edit_html(context, chat_id, message_id,
+                        readback_text(t, pending["payload"], "editing") + "\n" + t("readback.edit_hint"))
+        await query.answer()
+        _cancel_expiry(context, pending["id"])
+
+
+async def pick_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    officer = context.officer
+    if query is None or officer is None or not query.data:
+        return
+    m = re.fullmatch(r"pick:(\d+):(\d+):(\d+)", query.data)
+    services = context.services
+    pending = await services.repos.pending.get(int(m.group(1))) if m else None
+    if m is None or pending is None or pending["officer_id"] != officer.id:
+        await _forged(update, context)
+        return
+    if pending["state"] not in ("pending", "draft"):
+        await query.answer(context.t(f"readback.already_{pending['state']}"), show_alert=True)
+        return
+    picked = await services.reports.pick(pending, int(m.group(2)), int(m.group(3)), officer)
+    await edit_html(context, picked["chat_id"], picked["bot_message_id"] or 0,
+                    readback_text(context.t, picked["payload"]), readback_buttons(context.t, picked))
+    await query.answer()
+
+
+async def _forged(update: Update, context: BotContext) -> None:
+    """Stale or forged callback data: nothing happens to anyone's report; it is audited."""
+    services = context.services
+    query = update.callback_query
+    officer = context.officer
+    await services.repos.audit.log(
+        "bad_callback", user_id=update.effective_user.id if update.effective_user else None,
+        at=services.clock.now(), officer_id=officer.id if officer else None,
+        commune_id=officer.commune_id if officer else None, detail=(query.data or "")[:64] if query else None,
+    )
+    if query is not None:
+        await query.answer(context.t("readback.not_yours_button"), show_alert=True)
+
+
+def _cancel_expiry(context: BotContext, pending_id: int) -> None:
+    jq = context.application.job_queue
+    if jq is not None:
+        for job in jq.get_jobs_by_name(f"readback:{pending_id}"):
+            job.schedule_removal()
+
+
+async def edited_message(update: Update, context: BotContext) -> None:
+    """Editing a message re-reads it: the pending read-back, or the saved report, follows the new text."""
+    message = update.edited_message
+    officer = context.officer
+    if message is None or officer is None or message.text is None:
+        return
+    services = context.services
+    pending = await services.repos.pending.by_source(officer.telegram_id if message.chat.type != "private"
+                                                     else message.chat.id, message.message_id)
+    now = services.clock.now()
+    result = parse_message(message.text, now)
+    if pending is None:
+        if result.intent != "unknown" and message.chat.type == ChatType.PRIVATE:
+            await text_message(update, context)
+        return
+    t = context.t
+    if result.intent == "unknown":
+        await reply(update, context, "readback.edit_unclear")
+        return
+    if pending["state"] in ("pending", "draft", "editing"):
+        fresh = await services.reports.replace(pending, officer, result, message.text, now.date())
+        if fresh["bot_message_id"]:
+            await edit_html(context, fresh["chat_id"], fresh["bot_message_id"],
+                            readback_text(t, fresh["payload"]) + "\n" + t("readback.updated_by_edit"),
+                            readback_buttons(t, fresh))
+        return
+    if pending["state"] == "saved":
+        outcome = await services.reports.resave(pending, officer, result, message.text, now)
+        saved = await services.repos.pending.get(pending["id"])
+        assert saved is not None
+        await send_html(update, context, readback_text(t, saved["payload"], "saved") + "\n" +
+                        t("readback.resaved", codes=", ".join(outcome.saved) or "—"))
+
+
+async def undo(update: Update, context: BotContext) -> None:
+    officer = context.officer
+    if officer is None:
+        return
+    pending = await context.services.reports.undo_last(officer)
+    if pending is None:
+        await reply(update, context, "undo.nothing")
+        return
+    await send_html(update, context, readback_text(context.t, pending["payload"], "undone"))
+
+
+async def _not_a_report(update: Update, context: BotContext, officer: Officer, text: str) -> None:
+    services = context.services
+    now = services.clock.now()
+    away = parse_absence(text, now)
+    if away is not None:
+        await services.repos.officers.update(officer.id, away_until=away.isoformat())
+        await reply(update, context, "absence.recorded", date=context.t.date(away))
+        return
+    folded = fold(text)
+    if _ASKS_TASKS.search(folded):
+        from handlers.tasks import my_tasks
+
+        await my_tasks(update, context)
+        return
+    await send_html(update, context, context.t("report.not_understood_intro") + "\n" + await examples(context, officer))
+
+
+async def examples(context: BotContext, officer: Officer) -> str:
+    """Two or three examples that fit the sender's own tasks."""
+    t = context.t
+    own = await context.services.tasks.own_open(officer)
+    lines = [t("report.examples_header")]
+    if own:
+        lines.append("• <i>" + esc(t("report.example_percent", code=own[0].code)) + "</i>")
+        lines.append("• <i>" + esc(t("report.example_done", code=own[min(1, len(own) - 1)].code)) + "</i>")
+    else:
+        lines.append("• <i>" + esc(t("report.example_percent", code="1.2")) + "</i>")
+    if officer.unit_key == "mot-cua" or not own:
+        lines.append("• <i>" + esc(t("report.example_dossier")) + "</i>")
+    lines.append(t("report.examples_footer"))
+    return "\n".join(lines)
+
+
+async def unknown_button(update: Update, context: BotContext) -> None:
+    """A button from an old message or forged data that no handler knows."""
+    await _forged(update, context)

@@ -1,0 +1,211 @@
+"""Invitations and people; tasks in chat (/nhiemvu, /giao, /han); the guided form; files."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+from docx import Document
+
+from bot.session import OfflineSession
+from tests.conftest import CHAIRMAN, OFFICE, OFFICER, ONESTOP, SEEDS, last, texts
+
+NEWCOMER = {"id": 2024, "name": "Đỗ Thị Mới"}
+
+
+def _code(text: str) -> str:
+    m = re.search(r"start=([A-Z0-9]{8})", text)
+    assert m, text
+    return m.group(1)
+
+
+async def test_invite_registers_once_and_refuses_reuse(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(OFFICE, "/moi officer van-hoa")
+    code = _code(last(s, OFFICE["id"]))
+    await s.send_text(NEWCOMER, f"/start {code}")
+    greeting = last(s, NEWCOMER["id"])
+    assert "Đỗ Thị Mới" in greeting and "Văn hóa - Xã hội" in greeting
+    other = {"id": 2025, "name": "Người khác"}
+    await s.send_text(other, f"/start {code}")
+    assert "đã được dùng" in last(s, other["id"])
+    await s.send_text(other, "/start SAIMA123")
+    assert "không đúng" in last(s, other["id"])
+    officer = await s.app.services.repos.officers.by_telegram_id(NEWCOMER["id"])
+    assert officer is not None and officer.roles == ("officer",) and officer.unit_key == "van-hoa"
+
+
+async def test_expired_invite_is_refused(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(OFFICE, "/moi officer tu-phap 1")
+    code = _code(last(s, OFFICE["id"]))
+    await s.advance_to(s.clock.now() + timedelta(days=2))
+    await s.send_text(NEWCOMER, f"/start {code}")
+    assert "hết hạn" in last(s, NEWCOMER["id"])
+    assert await s.app.services.repos.officers.by_telegram_id(NEWCOMER["id"]) is None
+
+
+async def test_only_office_and_admin_may_invite(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(OFFICER, "/moi chairman")
+    assert "không có quyền" in last(s, OFFICER["id"])
+    assert any(a["action"] == "forbidden" for a in await s.app.services.repos.audit.all())
+
+
+async def test_people_list_and_admin_changes(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(OFFICER, "nv 1.1 đạt 10%")
+    await s.press(OFFICER, "Lưu")
+    await s.send_text(OFFICE, "/canbo")
+    listing = last(s, OFFICE["id"])
+    assert "Lê Văn Cường" in listing and "27/11/2026" in listing and "chưa báo cáo" in listing
+    await s.send_text(OFFICE, f"/canbo {ONESTOP['id']} bophan van-hoa")
+    await s.send_text(OFFICE, f"/canbo {OFFICER['id']} khoa")
+    await s.send_text(OFFICER, "/nhiemvu")
+    assert "tạm khóa" in last(s, OFFICER["id"])
+    moved = await s.app.services.repos.officers.by_telegram_id(ONESTOP["id"])
+    assert moved is not None and moved.unit_key == "van-hoa"
+    assert await s.app.services.repos.reports.count_progress(s.app.services.commune.id) == 1  # history stays
+
+
+async def test_officer_sees_own_open_tasks_with_working_days(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(OFFICER, "/nhiemvu")
+    listing = last(s, OFFICER["id"])
+    assert "1.4" in listing and "quá hạn" in listing
+    assert "1.3" in listing and "còn 24 ngày làm việc" in listing  # 27/11 → 31/12/2026 on weekdays, no holiday
+    assert "2.1" not in listing  # another unit's task
+
+
+async def test_chairman_sees_counts_by_area_and_drills_down(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(CHAIRMAN, "/nhiemvu")
+    overview = last(s, CHAIRMAN["id"])
+    assert "50 nhiệm vụ" in overview and "Cải cách TTHC: 14 việc" in overview
+    await s.press(CHAIRMAN, "TTHC")
+    assert "2.14" in last(s, CHAIRMAN["id"])
+    await s.send_text(CHAIRMAN, "/nhiemvu")
+    await s.press(CHAIRMAN, "Theo bộ phận")
+    await s.press(CHAIRMAN, "Một cửa")
+    assert "2.8" in last(s, CHAIRMAN["id"])
+
+
+async def test_task_detail_with_history(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(OFFICER, "nv 1.1 đạt 80%, vướng vì thiếu kinh phí")
+    await s.press(OFFICER, "Lưu")
+    await s.send_text(OFFICER, "/nhiemvu 1.1")
+    detail = last(s, OFFICER["id"])
+    assert "Các Kế hoạch của UBND xã" in detail and "Lê Văn Cường" in detail and "thiếu kinh phí" in detail
+    await s.send_text(OFFICER, "/nhiemvu 9.9")
+    assert "Không tìm thấy nhiệm vụ 9.9" in last(s, OFFICER["id"])
+
+
+async def test_assign_tells_the_new_owner(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(CHAIRMAN, "/giao 2.1 Lê Văn Cường")
+    assert "Đã giao nhiệm vụ 2.1 cho Lê Văn Cường" in last(s, CHAIRMAN["id"])
+    assert "Bạn được giao nhiệm vụ <b>2.1</b>" in last(s, OFFICER["id"])
+    await s.send_text(OFFICER, "/nhiemvu")
+    assert "2.1" in last(s, OFFICER["id"])
+    await s.send_text(OFFICER, "/giao 2.2 Lê Văn Cường")
+    assert "không có quyền" in last(s, OFFICER["id"])
+    await s.send_text(CHAIRMAN, "/giao 2.2 Ai Đó Không Có")
+    assert "Không tìm thấy cán bộ" in last(s, CHAIRMAN["id"])
+
+
+async def test_change_due_date_keeps_the_old_one(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(OFFICE, "/han 1.1 31/12")
+    assert "từ 31/03/2026 thành 31/12/2026" in last(s, OFFICE["id"])
+    await s.send_text(OFFICE, "/nhiemvu 1.1")
+    assert "Hạn đổi từ 31/03/2026 thành 31/12/2026" in last(s, OFFICE["id"])
+    await s.send_text(OFFICE, "/han 1.1 hôm qua")
+    assert "Không hiểu ngày" in last(s, OFFICE["id"])
+
+
+async def test_guided_form_for_a_task(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(OFFICER, "/baocao")
+    await s.press(OFFICER, "1.4")
+    await s.press(OFFICER, "75%")
+    await s.send_text(OFFICER, "chưa biết")  # not a date: asked again, nothing lost
+    assert "Không hiểu ngày" in last(s, OFFICER["id"])
+    await s.send_text(OFFICER, "15/12")
+    await s.send_text(OFFICER, "đã trình lãnh đạo ký")
+    readback = last(s, OFFICER["id"])
+    assert "1.4" in readback and "75%" in readback and "15/12/2026" in readback and "trình lãnh đạo" in readback
+    await s.press(OFFICER, "Lưu")
+    assert "Đã lưu" in last(s, OFFICER["id"])
+
+
+async def test_guided_form_for_dossiers(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(ONESTOP, "/baocao")
+    await s.press(ONESTOP, "Số liệu hồ sơ")
+    await s.send_text(ONESTOP, "45")       # received
+    await s.send_text(ONESTOP, "hai mươi")  # not a number
+    assert "không phải là một số" in last(s, ONESTOP["id"])
+    await s.send_text(ONESTOP, "20")       # online
+    for _ in range(3):                      # direct, postal, resolved skipped
+        await s.press(ONESTOP, "Bỏ qua")
+    await s.send_text(ONESTOP, "2")        # late
+    await s.send_text(ONESTOP, "1")        # apologized
+    await s.press(ONESTOP, "Bỏ qua")       # pending
+    readback = last(s, ONESTOP["id"])
+    assert "tiếp nhận 45" in readback and "quá hạn 2" in readback and "1 hồ sơ quá hạn chưa" in readback
+    await s.press(ONESTOP, "Lưu")
+    rows = await s.app.services.repos.reports.dossiers(s.app.services.commune.id)
+    assert rows[0]["received"] == 45 and rows[0]["apologized"] == 1 and rows[0]["direct"] is None
+
+
+async def test_evidence_document_is_attached_to_the_task(plan_session: OfflineSession, tmp_path: Path) -> None:
+    s = plan_session
+    doc = tmp_path / "ke-hoach-12.pdf"
+    doc.write_bytes(b"%PDF-1.4 fake")
+    await s.send_document(OFFICER, doc, caption="nv 1.1 kế hoạch số 12/KH-UBND")
+    assert "sản phẩm của nhiệm vụ 1.1" in last(s, OFFICER["id"])
+    await s.send_text(OFFICER, "/nhiemvu 1.1")
+    assert "kế hoạch số 12/KH-UBND" in last(s, OFFICER["id"])
+
+
+def _docx_from_markdown(md: Path, out: Path) -> Path:
+    document = Document()
+    for line in md.read_text(encoding="utf-8").splitlines():
+        document.add_paragraph(line.replace("**", "").replace("#", "").strip())
+    document.save(str(out))
+    return out
+
+
+async def test_plan_file_in_chat_preview_then_import(plan_session: OfflineSession, tmp_path: Path) -> None:
+    s = plan_session
+    plan = _docx_from_markdown(SEEDS / "ke-hoach-cchc-2023-tu-xuyen.md", tmp_path / "ke-hoach-tu-xuyen.docx")
+    await s.send_document(OFFICE, plan, caption="kế hoạch năm 2026")
+    preview = last(s, OFFICE["id"])
+    assert "24 nhiệm vụ" in preview and "Cải cách TTHC: 7" in preview
+    assert [b["text"] for b in s.buttons(OFFICE["id"])] == ["✅ Nhập", "❌ Hủy"]
+    await s.press(OFFICE, "Nhập")
+    assert "24 nhiệm vụ mới" in last(s, OFFICE["id"])
+
+
+async def test_a_file_that_is_not_a_plan_changes_nothing(plan_session: OfflineSession, tmp_path: Path) -> None:
+    s = plan_session
+    junk = tmp_path / "anh.docx"
+    junk.write_bytes(b"PK\x03\x04garbage")
+    await s.send_document(OFFICE, junk)
+    assert "Không nhập được" in last(s, OFFICE["id"]) and "Chưa có gì thay đổi" in last(s, OFFICE["id"])
+    letter = tmp_path / "thu-moi.txt"
+    letter.write_text("Kính mời anh chị dự họp giao ban lúc 14h.", encoding="utf-8")
+    await s.send_document(OFFICE, letter)
+    assert "không giống một kế hoạch" in last(s, OFFICE["id"])
+    assert len(await s.app.services.tasks.all(s.app.services.commune.id)) == 50
+
+
+async def test_officers_cannot_import_plans(plan_session: OfflineSession, tmp_path: Path) -> None:
+    s = plan_session
+    plan = tmp_path / "plan.md"
+    plan.write_bytes((SEEDS / "ke-hoach-cchc-2023-tu-xuyen.md").read_bytes())
+    await s.send_document(OFFICER, plan)
+    assert "ghi mã nhiệm vụ ở chú thích" in last(s, OFFICER["id"])
+    assert not texts(s, OFFICER["id"])[-1].startswith("📄")

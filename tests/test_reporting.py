@@ -1,0 +1,227 @@
+"""Officers reporting in chat: read-back, confirm, correct, undo, drafts — nothing lost, nothing twice."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.session import OfflineSession
+from tests.conftest import CHAIRMAN, OFFICER, ONESTOP, STRANGER, last, texts
+
+
+async def _task(session: OfflineSession, code: str):  # type: ignore[no-untyped-def]
+    services = session.app.services
+    task = await services.repos.plans.task_by_code(services.commune.id, code)
+    assert task is not None
+    return task
+
+
+async def test_progress_report_read_back_then_saved(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(OFFICER, "nv 1.1 dat 80% dk 15/12")
+    readback = last(s, OFFICER["id"])
+    assert "1.1" in readback and "80%" in readback and "15/12/2026" in readback and "đang thực hiện" in readback
+    assert s.buttons(OFFICER["id"]) and [b["text"] for b in s.buttons(OFFICER["id"])] == ["✅ Lưu", "✏️ Sửa", "❌ Hủy"]
+    assert (await _task(s, "1.1")).percent == 0  # nothing saved before ✅ Lưu
+    await s.press(OFFICER, "Lưu")
+    assert "Đã lưu" in last(s, OFFICER["id"])
+    task = await _task(s, "1.1")
+    assert (task.percent, task.status) == (80, "in_progress")
+    assert s.buttons(OFFICER["id"]) == []  # the saved read-back has no buttons left
+
+
+async def test_cancel_saves_nothing(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(OFFICER, "nv 1.4 xong")
+    await s.press(OFFICER, "Hủy")
+    assert "Đã hủy" in last(s, OFFICER["id"])
+    assert (await _task(s, "1.4")).status == "not_started"
+
+
+async def test_several_tasks_and_a_done_word_about_the_future(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(OFFICER, "nv 1.3 xong; nv 1.6 dự kiến hoàn thành 15/12")
+    await s.press(OFFICER, "Lưu")
+    assert (await _task(s, "1.3")).status == "done"
+    t16 = await _task(s, "1.6")
+    assert t16.status == "in_progress"
+
+
+async def test_unknown_code_is_told_and_not_saved(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(OFFICER, "nv 9.9 đạt 50%")
+    reply = last(s, OFFICER["id"])
+    assert "9.9" in reply and "không có trong kế hoạch" in reply
+    assert s.buttons(OFFICER["id"]) == []
+
+
+async def test_task_named_in_words_is_found_among_own_tasks(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(OFFICER, "Tuyên truyền pháp luật đạt 40%")
+    assert "1.7" in last(s, OFFICER["id"])
+    await s.press(OFFICER, "Lưu")
+    assert (await _task(s, "1.7")).percent == 40
+
+
+async def test_ambiguous_words_ask_with_buttons(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(OFFICER, "ISO 9001 đạt 30%")
+    labels = [b["text"] for b in s.buttons(OFFICER["id"])]
+    assert any(label.startswith("7.4") for label in labels) and any(label.startswith("7.7") for label in labels)
+    await s.press(OFFICER, "7.7")
+    assert "7.7" in last(s, OFFICER["id"]) and "Lưu" in " ".join(b["text"] for b in s.buttons(OFFICER["id"]))
+    await s.press(OFFICER, "Lưu")
+    assert (await _task(s, "7.7")).percent == 30
+
+
+async def test_dossier_read_back_checks_relations_and_apology_duty(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(ONESTOP, "hs tuan nay nhan 45, truc tuyen 20, truc tiep 20, buu chinh 3, tre han 2")
+    reply = last(s, ONESTOP["id"])
+    assert "23/11/2026 – 29/11/2026" in reply
+    assert "45 tiếp nhận nhưng trực tuyến + trực tiếp + bưu chính = 43" in reply
+    assert "Nghị định 61/2018" in reply
+    await s.press(ONESTOP, "Lưu")
+    rows = await s.app.services.repos.reports.dossiers(s.app.services.commune.id)
+    assert len(rows) == 1 and rows[0]["received"] == 45 and rows[0]["unit_key"] == "mot-cua"
+
+
+async def test_same_report_twice_is_not_counted_twice(plan_session: OfflineSession) -> None:
+    s = plan_session
+    for _ in range(2):
+        await s.send_text(ONESTOP, "tuần này tiếp nhận 30 hồ sơ, trực tuyến 12")
+        await s.press(ONESTOP, "Lưu")
+    assert "đã được lưu trước đó" in last(s, ONESTOP["id"])
+    rows = await s.app.services.repos.reports.dossiers(s.app.services.commune.id)
+    assert len(rows) == 1
+    for _ in range(2):
+        await s.send_text(OFFICER, "nv 1.1 đạt 50%")
+        await s.press(OFFICER, "Lưu")
+    assert await s.app.services.repos.reports.count_progress(s.app.services.commune.id) == 1
+
+
+async def test_pressing_save_twice_saves_once(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(OFFICER, "nv 1.1 đạt 50%")
+    message = s.api.latest_with_buttons[OFFICER["id"]]
+    data = next(b["callback_data"] for row in message["reply_markup"]["inline_keyboard"] for b in row
+                if "Lưu" in b["text"])
+    await s.press_data(OFFICER, message, data)
+    await s.press_data(OFFICER, message, data)
+    assert await s.app.services.repos.reports.count_progress(s.app.services.commune.id) == 1
+    toasts = [c.text for c in s.api.calls if c.method == "answerCallbackQuery"]
+    assert toasts[-1] == "Báo cáo này đã được lưu rồi."
+
+
+async def test_editing_the_message_updates_the_pending_read_back(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(OFFICER, "nv 1.1 đạt 50%")
+    await s.edit(OFFICER, "nv 1.1 đạt 60%")
+    edits = [c for c in s.api.calls if c.method == "editMessageText"]
+    assert edits and "60%" in (edits[-1].text or "")
+    await s.press(OFFICER, "Lưu")
+    assert (await _task(s, "1.1")).percent == 60
+
+
+async def test_editing_a_saved_report_replaces_it_and_keeps_history(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(OFFICER, "nv 1.1 đạt 50%")
+    await s.press(OFFICER, "Lưu")
+    await s.edit(OFFICER, "nv 1.1 đạt 70%")
+    assert "cập nhật theo tin nhắn đã sửa" in last(s, OFFICER["id"])
+    assert (await _task(s, "1.1")).percent == 70
+    rows = await s.app.services.db.fetchall("SELECT percent, undone FROM progress_reports ORDER BY id")
+    assert [(r["percent"], r["undone"]) for r in rows] == [(50, 1), (70, 0)]
+
+
+async def test_correct_button_then_new_message(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(OFFICER, "nv 1.1 đạt 50%")
+    await s.press(OFFICER, "Sửa")
+    assert "gửi lại tin nhắn đã sửa" in last(s, OFFICER["id"])
+    await s.send_text(OFFICER, "nv 1.1 đạt 55%")
+    await s.press(OFFICER, "Lưu")
+    assert (await _task(s, "1.1")).percent == 55
+    states = await s.app.services.db.fetchall("SELECT state FROM pending_reports ORDER BY id")
+    assert [r["state"] for r in states] == ["replaced", "saved"]
+
+
+async def test_undo_the_last_saved_report(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(OFFICER, "nv 1.1 đạt 30%")
+    await s.press(OFFICER, "Lưu")
+    await s.send_text(OFFICER, "nv 1.1 đạt 90%")
+    await s.press(OFFICER, "Lưu")
+    await s.send_text(OFFICER, "/hoantac")
+    assert "hoàn tác" in last(s, OFFICER["id"])
+    assert (await _task(s, "1.1")).percent == 30
+    await s.send_text(OFFICER, "/hoantac")
+    await s.send_text(OFFICER, "/hoantac")
+    assert "chưa có báo cáo nào" in last(s, OFFICER["id"])
+    assert (await _task(s, "1.1")).status == "not_started"
+
+
+async def test_unconfirmed_read_back_becomes_a_draft_and_can_still_be_saved(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(OFFICER, "nv 1.1 đạt 45%")
+    await s.advance_to(s.clock.now() + timedelta(minutes=31))
+    assert "Bản nháp" in last(s, OFFICER["id"])
+    row = await s.app.services.db.fetchone("SELECT state FROM pending_reports")
+    assert row is not None and row["state"] == "draft"
+    await s.press(OFFICER, "Lưu")
+    assert (await _task(s, "1.1")).percent == 45
+
+
+async def test_not_understood_gives_examples_from_own_tasks_and_keeps_the_message(
+    plan_session: OfflineSession,
+) -> None:
+    s = plan_session
+    await s.send_text(OFFICER, "hôm nay trời mưa to quá")
+    reply = last(s, OFFICER["id"])
+    assert "chưa hiểu" in reply and "nv 1." in reply
+    inbox = await s.app.services.repos.inbox.all()
+    assert inbox[-1]["text"] == "hôm nay trời mưa to quá"
+
+
+async def test_question_about_own_tasks_lists_them(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(OFFICER, "nhiệm vụ của em là gì ạ?")
+    assert "Nhiệm vụ của bạn" in last(s, OFFICER["id"])
+
+
+async def test_forged_callback_cannot_touch_another_users_report(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(OFFICER, "nv 1.1 đạt 50%")
+    message = s.api.latest_with_buttons[OFFICER["id"]]
+    data = next(b["callback_data"] for row in message["reply_markup"]["inline_keyboard"] for b in row
+                if "Lưu" in b["text"])
+    await s.press_data(ONESTOP, message, data)
+    await s.press_data(ONESTOP, message, "rb:save:999999")
+    await s.press_data(ONESTOP, message, "'; DROP TABLE tasks; --")
+    await s.press_data(STRANGER, message, data)
+    assert await s.app.services.repos.reports.count_progress(s.app.services.commune.id) == 0
+    audit = [a["action"] for a in await s.app.services.repos.audit.all()]
+    assert audit.count("bad_callback") == 3 and "refused" in audit
+
+
+async def test_absence_in_words_and_command(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(OFFICER, "em nghỉ phép đến thứ 6 tuần sau")
+    assert "04/12/2026" in last(s, OFFICER["id"])
+    officer = await s.app.services.repos.officers.by_telegram_id(OFFICER["id"])
+    assert officer is not None and str(officer.away_until) == "2026-12-04"
+    await s.send_text(ONESTOP, "/nghi đến 02/12")
+    assert "02/12/2026" in last(s, ONESTOP["id"])
+    await s.send_text(CHAIRMAN, "/canbo")
+    assert "nghỉ đến 04/12/2026" in last(s, CHAIRMAN["id"])
+
+
+async def test_in_a_group_the_bot_answers_only_when_addressed(plan_session: OfflineSession) -> None:
+    s = plan_session
+    group = {"id": -100123, "title": "UBND xã", "type": "group"}
+    await s.send_text(OFFICER, "nv 1.1 đạt 50%", chat=group)
+    assert texts(s, group["id"]) == []
+    await s.send_text(OFFICER, "@cchc_xa_bot nv 1.1 đạt 50%", chat=group)
+    assert "tin nhắn riêng" in last(s, group["id"])
+    assert "1.1" in last(s, OFFICER["id"]) and s.buttons(OFFICER["id"])
+    await s.press(OFFICER, "Lưu")
+    assert (await _task(s, "1.1")).percent == 50
