@@ -165,3 +165,48 @@ def test_import_plan_json_and_store(run_cli: Any, tmp_path: Path) -> None:
     junk.write_bytes(b"PK\x03\x04 this is no word file")
     r = run_cli("import-plan", str(junk), "--db", db)
     assert r.returncode == 1 and "Traceback" not in r.stderr and ".docx" in r.stderr
+
+
+def test_replay_of_a_whole_conversation(run_cli: Any, tmp_path: Path) -> None:
+    """Invite → join → report → Lưu → edit → /hoantac, as one JSONL script through the real bot."""
+    import asyncio
+    from datetime import datetime, timedelta
+
+    from storage import Database
+    from storage.repositories import Repositories
+    from tests.conftest import TZ
+
+    db = tmp_path / "conv.sqlite3"
+    run_cli("user", "add", "1002", "--name", "Trần Thị Bình", "--role", "office", "--unit", "van-phong",
+            "--db", str(db))
+    run_cli("import-plan", str(SEEDS / "ke-hoach-cchc-2023-duc-phong.md"), "--year", "2026", "--db", str(db))
+
+    async def invite() -> None:
+        database = await Database.open(db)
+        repos = Repositories(database)
+        commune = (await repos.officers.list())[0].commune_id
+        now = datetime(2026, 11, 27, 8, 0, tzinfo=TZ)
+        await repos.invites.create(code="JOIN2026", commune_id=commune, role="officer", unit_key="tu-phap",
+                                   created_by=None, at=now, expires=now + timedelta(days=7))
+        await database.close()
+
+    asyncio.run(invite())
+    cuong = {"id": 1003, "name": "Lê Văn Cường"}
+    script = _script(tmp_path / "conv.jsonl", [
+        {"at": "2026-11-27T09:00:00+07:00", "from": cuong, "text": "/start JOIN2026"},
+        {"at": "2026-11-27T09:01:00+07:00", "from": cuong, "text": "nv 1.1 dat 80% dk 15/12"},
+        {"at": "2026-11-27T09:01:30+07:00", "from": cuong, "press": "Lưu"},
+        {"at": "2026-11-27T09:05:00+07:00", "from": cuong, "edit": "nv 1.1 dat 90% dk 15/12"},
+        {"at": "2026-11-27T09:06:00+07:00", "from": cuong, "text": "/hoantac"},
+    ])
+    r = run_cli("replay", str(script), "--db", str(db))
+    assert r.returncode == 0, r.stderr
+    lines = [json.loads(x) for x in r.stdout.splitlines()]
+    methods = [x["method"] for x in lines]
+    assert methods == ["sendMessage", "sendMessage", "editMessageText", "answerCallbackQuery", "sendMessage",
+                       "sendMessage"]
+    assert "Lê Văn Cường" in lines[0]["text"]
+    assert lines[1]["buttons"] == [["✅ Lưu", "✏️ Sửa", "❌ Hủy"]] and "80%" in lines[1]["text"]
+    assert "Đã lưu" in lines[2]["text"] and lines[3]["text"] == "Đã lưu."
+    assert "90%" in lines[4]["text"] and "hoàn tác" in lines[5]["text"]
+    assert all(x["chat"] == 1003 for x in lines)
