@@ -83,6 +83,13 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--now", default=None, help=_t("now_help"))
     sp.add_argument("--jsonl", default=None, help=_t("jsonl_help"))
 
+    sp = sub.add_parser("summary", help=_t("summary_help"), description=_t("summary_help"))
+    sp.add_argument("--period", required=True, help="YYYY-MM-DD..YYYY-MM-DD")
+    sp.add_argument("--unit", default=None)
+    sp.add_argument("--json", action="store_true")
+    sp.add_argument("--now", default=None, help=_t("now_help"))
+    db_arg(sp)
+
     sp = sub.add_parser("import-plan", help=_t("import_help"), description=_t("import_help"))
     sp.add_argument("file", type=Path)
     sp.add_argument("--year", type=int, default=None, help=_t("year_help"))
@@ -95,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "run": cmd_run, "console": cmd_console, "replay": cmd_replay, "user": cmd_user,
-        "parse": cmd_parse, "import-plan": cmd_import_plan,
+        "parse": cmd_parse, "import-plan": cmd_import_plan, "summary": cmd_summary,
     }
     try:
         return handlers[args.command](args)
@@ -260,6 +267,41 @@ def cmd_import_plan(args: argparse.Namespace) -> int:
         return EXIT_OK
 
     return int(_run_db(args.db, save))
+
+
+# -- summary ------------------------------------------------------------------------------------
+def cmd_summary(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    try:
+        a, b = args.period.split("..")
+        start, end = date.fromisoformat(a), date.fromisoformat(b)
+        if start > end:
+            raise ValueError
+    except ValueError:
+        raise CliError(_t("bad_period", value=args.period), EXIT_USAGE) from None
+    now = _now(args.now)
+
+    async def build(settings: Any, repos: Any) -> int:
+        from bot.summaries import SummaryService
+
+        commune = await repos.communes.get_or_create(settings.commune_name)
+        summary = await SummaryService(repos, settings.calendar()).build(commune.id, start, end, now, unit=args.unit)
+        if args.json:
+            print(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
+        else:
+            from bot.i18n import translator
+            from handlers.summary import render_summary
+
+            names = await repos.communes.unit_names(commune.id)
+            import html
+            import re
+
+            text = render_summary(translator(_lang()), summary, names)
+            print(html.unescape(re.sub(r"<[^>]+>", "", text)))
+        return EXIT_OK
+
+    return int(_run_db(args.db, build))
 
 
 # -- run, console, replay -----------------------------------------------------------------------

@@ -11,6 +11,7 @@ from bot.core.models import Commune, Officer
 from bot.core.workdays import WorkCalendar
 from bot.i18n import Translator, translator
 from bot.reports import ReportService
+from bot.summaries import SummaryService
 from bot.tasks import TaskService
 from storage.db import Database
 from storage.repositories import Repositories
@@ -71,6 +72,10 @@ class Services:
     @property
     def calendar(self) -> WorkCalendar:
         return self.settings.calendar()
+
+    @property
+    def summaries(self) -> SummaryService:
+        return SummaryService(self.repos, self.tasks.calendar)
 
     @property
     def tasks(self) -> TaskService:

@@ -14,7 +14,7 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import documents, errors, forms, people, pipeline, reports, start, tasks
+from handlers import documents, errors, forms, people, pipeline, reports, start, summary, tasks
 
 GROUP_INBOX = -2  # raw inbox first, always
 GROUP_GATE = -1  # who is this? strangers stop here
@@ -31,6 +31,9 @@ def register_handlers(app: Application) -> None:
     main = [
         CommandHandler("start", people.start_or_join),
         CommandHandler(["help", "huongdan"], start.help_command),
+        CommandHandler("tomtat", summary.tomtat),
+        CommandHandler("bieudo", summary.bieudo),
+        CommandHandler("xuatbaocao", summary.xuatbaocao),
         CommandHandler("nhiemvu", tasks.nhiemvu),
         CommandHandler("giao", tasks.giao),
         CommandHandler("han", tasks.han),
@@ -43,6 +46,7 @@ def register_handlers(app: Application) -> None:
         CallbackQueryHandler(reports.readback_button, pattern=r"^rb:"),
         CallbackQueryHandler(reports.pick_button, pattern=r"^pick:"),
         CallbackQueryHandler(tasks.drill_down, pattern=r"^nv:"),
+        CallbackQueryHandler(summary.summary_button, pattern=r"^tt:"),
         CallbackQueryHandler(documents.plan_button, pattern=r"^plan:"),
         CallbackQueryHandler(forms.form_button, pattern=r"^f:"),
         CallbackQueryHandler(reports.unknown_button),

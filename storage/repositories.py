@@ -451,6 +451,18 @@ class ReportRepo:
         )
         return [dict(r) for r in rows]
 
+    async def done_dates(self, task_ids: list[int]) -> dict[int, date]:
+        """When each task was reported done (the date it names, else the day of the report)."""
+        if not task_ids:
+            return {}
+        marks = ",".join("?" for _ in task_ids)
+        rows = await self.db.fetchall(
+            f"SELECT task_id, COALESCE(date, substr(created_at, 1, 10)) AS d FROM progress_reports"
+            f" WHERE undone = 0 AND status = 'done' AND task_id IN ({marks}) ORDER BY created_at, id",
+            tuple(task_ids),
+        )
+        return {r["task_id"]: date.fromisoformat(r["d"]) for r in rows}
+
     async def count_progress(self, commune_id: int) -> int:
         row = await self.db.fetchone(
             "SELECT COUNT(*) AS n FROM progress_reports WHERE commune_id = ? AND undone = 0", (commune_id,)

@@ -98,7 +98,9 @@ async def import_seed_plan(settings: Settings, year: int = 2026) -> None:
     db = await Database.open(settings.db_path)
     repos = Repositories(db)
     commune = await repos.communes.get_or_create(settings.commune_name)
-    plan = read_plan("duc-phong.md", (SEEDS / "ke-hoach-cchc-2023-duc-phong.md").read_bytes(), year=year)
+    text = (SEEDS / "ke-hoach-cchc-2023-duc-phong.md").read_text(encoding="utf-8")
+    text = text.replace("2023", str(year)).replace("2022", str(year - 1))  # the plan, moved to `year`
+    plan = read_plan("duc-phong.md", text.encode("utf-8"), year=year)
     await store_plan(repos, commune.id, plan, source_name="duc-phong.md")
     await db.close()
 

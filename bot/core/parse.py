@@ -374,6 +374,8 @@ def _dossier_pairs(s: str, blocked_spans: list[tuple[int, int]]) -> list[_Pair]:
 
 
 # -- the parser ---------------------------------------------------------------------------------
+_REASON = re.compile(r"\b(?:vi|do|boi vi|ly do|nguyen nhan)\b\s*:?\s*")
+_PCT_PHRASE = re.compile(r"[,;]?\s*(?:moi |hien |da )?(?:dat|duoc|khoang)?\s*\d{1,3}(?:[.,]\d+)?\s*%")
 _CONNECTOR_ONLY = re.compile(r"^[\s,;:.&+\-–]*(?:va|voi|cung|nv|nhiem vu|muc)?[\s,;:.&+\-–]*$")
 _HINT_TRIM = re.compile(r"^[\s,;:.\-–•*]+|[\s,;:.\-–•*]+$")
 _NOTE_TRIM = re.compile(r"^[\s,;:.\-–•*]*(?:vi|do|boi vi|ly do|nguyen nhan)?\s*:?\s*|[\s,;:.\-–•*!]+$")
@@ -498,7 +500,13 @@ def _analyse(seg: str, seg_orig: str, today: date) -> ProgressItem:
     if status == "blocked":
         m = _BLOCKED.search(seg) or _BLOCKED_ORIG.search(seg_orig)
         start = m.start() if m else 0
-        note = _NOTE_TRIM.sub("", seg_orig[start:]).strip() or None
+        reason = _REASON.search(seg, start)
+        if reason:  # "vướng vì thiếu kinh phí": the reason after vì / do
+            start = reason.end()
+        cut = seg_orig[start:]
+        for pm in reversed(list(_PCT_PHRASE.finditer(seg[start:]))):
+            cut = cut[: pm.start()] + cut[pm.end():]
+        note = _NOTE_TRIM.sub("", cut).strip() or None
     return ProgressItem(percent=percent, status=status, date=when, note=note)
 
 

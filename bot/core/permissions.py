@@ -48,12 +48,15 @@ def allowed(roles: Iterable[str], perm: Perm) -> bool:
 #: commands, the permission each needs (None: any registered user), in menu order
 COMMANDS: tuple[tuple[str, Perm | None], ...] = (
     ("start", None),
+    ("tomtat", Perm.READ_OWN),
     ("nhiemvu", Perm.READ_OWN),
     ("baocao", Perm.REPORT),
     ("hoantac", Perm.REPORT),
     ("nghi", None),
     ("giao", Perm.ASSIGN),
     ("han", Perm.ASSIGN),
+    ("bieudo", Perm.READ_OWN),
+    ("xuatbaocao", Perm.EXPORT),
     ("canbo", Perm.READ_COMMUNE),
     ("moi", Perm.INVITE),
     ("help", None),

@@ -1,0 +1,209 @@
+"""Summaries: plan progress, dossier figures over a period, KPIs against targets. Pure functions.
+
+How dossier reports are combined for a period (documented in the README):
+
+1. Only reports whose period lies wholly inside the asked period count. A report straddling its edge is
+   left out (and the days it alone covers show as not covered), rather than guessed at pro rata.
+2. Per unit, reports are taken newest first; a report is used only if none of its days is already
+   covered by a newer report of the same unit. So a later report for the same unit and period replaces
+   the earlier one, a monthly report sent after weekly ones replaces them, and weekly reports sent after
+   a monthly one replace it. No day of a unit is ever counted twice.
+3. The units' figures are added up.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from bot.core.dossier import late_without_apology
+from bot.core.models import Task
+from bot.core.workdays import WorkCalendar
+
+COUNT_KEYS: tuple[str, ...] = (
+    "total", "carried_over", "received", "online", "direct", "postal", "resolved", "early", "on_time",
+    "late", "pending", "withdrawn", "apologized", "digitized", "feedback_received", "feedback_answered",
+)
+
+
+# -- dossiers -----------------------------------------------------------------------------------
+@dataclass
+class DossierTotals:
+    start: date
+    end: date
+    counts: dict[str, int] = field(default_factory=dict)
+    reports_used: int = 0
+    reports_replaced: int = 0
+    days_covered: int = 0  # days with figures from at least one unit
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+def combine_dossiers(rows: Iterable[dict[str, Any]], start: date, end: date) -> DossierTotals:
+    """Rows need: unit_key, period_start, period_end (ISO), created_at, id, and count columns."""
+    out = DossierTotals(start, end)
+    by_unit: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        ps, pe = _d(r["period_start"]), _d(r["period_end"])
+        if ps < start or pe > end:
+            continue
+        by_unit.setdefault(r.get("unit_key") or "", []).append(r)
+    covered_any: set[date] = set()
+    totals: Counter[str] = Counter()
+    seen_keys: set[str] = set()
+    for unit_rows in by_unit.values():
+        taken: set[date] = set()
+        for r in sorted(unit_rows, key=lambda x: (x["created_at"], x["id"]), reverse=True):
+            days = _days(_d(r["period_start"]), _d(r["period_end"]))
+            if taken & days:
+                out.reports_replaced += 1
+                continue
+            taken |= days
+            out.reports_used += 1
+            for k in COUNT_KEYS:
+                v = r.get(k)
+                if v is not None:
+                    totals[k] += int(v)
+                    seen_keys.add(k)
+        covered_any |= taken
+    out.counts = {k: totals[k] for k in COUNT_KEYS if k in seen_keys}
+    out.days_covered = len(covered_any)
+    return out
+
+
+def _d(value: str | date) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value[:10])
+
+
+def _days(a: date, b: date) -> set[date]:
+    return {a + timedelta(days=i) for i in range((b - a).days + 1)}
+
+
+def intake(counts: dict[str, int]) -> int | None:
+    """Dossiers to be handled in the period: the stated total, else carried over + received, else received."""
+    if "total" in counts:
+        return counts["total"]
+    if "received" in counts:
+        return counts["received"] + counts.get("carried_over", 0)
+    return None
+
+
+def pct(part: int | None, whole: int | None) -> float | None:
+    if part is None or not whole:
+        return None
+    return 100.0 * part / whole
+
+
+def dossier_rates(counts: dict[str, int]) -> dict[str, float | None]:
+    """The rates reports compute: resolved and online over the intake, early and on time over resolved."""
+    base = intake(counts)
+    resolved = counts.get("resolved")
+    timely = None
+    if resolved is not None and ("early" in counts or "on_time" in counts):
+        timely = counts.get("early", 0) + counts.get("on_time", 0)
+    elif resolved is not None and "late" in counts:
+        timely = resolved - counts["late"]
+    return {
+        "resolved_rate": pct(resolved, base),
+        "on_time_rate": pct(timely, resolved),
+        "early_rate": pct(counts.get("early"), resolved),
+        "online_rate": pct(counts.get("online"), base),
+        "postal_rate": pct(counts.get("postal"), base),
+        "feedback_answered": pct(counts.get("feedback_answered"), counts.get("feedback_received")),
+    }
+
+
+# -- plan progress ------------------------------------------------------------------------------
+@dataclass
+class Progress:
+    total: int = 0
+    done: int = 0
+    in_progress: int = 0
+    blocked: int = 0
+    not_started: int = 0
+    overdue: int = 0
+
+    def add(self, status: str, overdue: bool) -> None:
+        self.total += 1
+        if status in ("done", "in_progress", "blocked", "not_started"):
+            setattr(self, status, getattr(self, status) + 1)
+        if overdue:
+            self.overdue += 1
+
+    @property
+    def done_pct(self) -> float:
+        return 100.0 * self.done / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class Late:
+    task: Any
+    workdays_late: int
+
+
+def is_overdue(task: Task, today: date) -> bool:
+    return task.status != "done" and task.due_date is not None and task.due_date < today
+
+
+def plan_progress(tasks: Sequence[Task], today: date) -> tuple[Progress, dict[str, Progress]]:
+    overall = Progress()
+    per_area: dict[str, Progress] = {}
+    for t in tasks:
+        late = is_overdue(t, today)
+        overall.add(t.status, late)
+        per_area.setdefault(t.area or "none", Progress()).add(t.status, late)
+    return overall, per_area
+
+
+def overdue_tasks(tasks: Sequence[Task], today: date, calendar: WorkCalendar) -> list[Late]:
+    out = [Late(t, calendar.workdays_between(t.due_date, today)) for t in tasks
+           if is_overdue(t, today) and t.due_date is not None]
+    return sorted(out, key=lambda x: -x.workdays_late)
+
+
+# -- KPIs ---------------------------------------------------------------------------------------
+KPI_RATE = {
+    "on_time_rate": "on_time_rate", "online_rate": "online_rate", "postal_rate": "postal_rate",
+    "feedback_answered": "feedback_answered",
+}
+
+
+@dataclass(frozen=True)
+class KpiCheck:
+    key: str
+    target: float
+    op: str
+    actual: float | None
+    mark: str  # "ok", "near", "bad", "unknown"
+
+
+def check_kpis(kpis: Iterable[dict[str, Any]], rates: dict[str, float | None]) -> list[KpiCheck]:
+    """✅ met, ⚠️ within 5 points, ❌ further off; unknown when the figures do not tell."""
+    out = []
+    for k in kpis:
+        actual = rates.get(KPI_RATE.get(k["key"], ""))
+        target, op = float(k["target"]), k["op"]
+        if actual is None:
+            mark = "unknown"
+        elif actual > target or (op == ">=" and actual >= target - 1e-9):
+            mark = "ok"
+        elif target - actual <= 5:
+            mark = "near"
+        else:
+            mark = "bad"
+        out.append(KpiCheck(k["key"], target, op, actual, mark))
+    return out
+
+
+def previous_period(start: date, end: date) -> tuple[date, date]:
+    length = (end - start).days + 1
+    return start - timedelta(days=length), start - timedelta(days=1)
+
+
+def late_without_apology_total(counts: dict[str, int]) -> int:
+    return late_without_apology(counts)

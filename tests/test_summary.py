@@ -1,0 +1,213 @@
+"""/tomtat, charts and exports: the numbers the chairman reads and the files the office sends upward."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+from PIL import Image
+
+from bot.core.summary import combine_dossiers, dossier_rates
+from bot.i18n import translator
+from bot.session import OfflineSession
+from handlers.summary import render_summary
+from tests.conftest import CHAIRMAN, OFFICER, ONESTOP, TZ, last
+
+PHO_AN = ("từ 01/01/2023 đến 20/07/2023 tổng số hồ sơ tiếp nhận 2.098, trực tuyến 909, kỳ trước chuyển qua 43, "
+          "mới tiếp nhận 2.055, đã giải quyết 2.049, trước hạn 1.739, đúng hạn 0, quá hạn 310, "
+          "đang giải quyết 20, công dân rút 29")
+
+
+def row(rid: int, unit: str, start: str, end: str, created: str, **counts: int) -> dict[str, Any]:
+    return {"id": rid, "unit_key": unit, "period_start": start, "period_end": end, "created_at": created, **counts}
+
+
+def test_combining_never_counts_a_unit_day_twice() -> None:
+    rows = [
+        row(1, "mot-cua", "2026-11-02", "2026-11-08", "2026-11-08T10:00", received=10),
+        row(2, "mot-cua", "2026-11-09", "2026-11-15", "2026-11-15T10:00", received=12),
+        row(3, "mot-cua", "2026-11-09", "2026-11-15", "2026-11-16T09:00", received=13),  # correction of 2
+        row(4, "tu-phap", "2026-11-01", "2026-11-30", "2026-11-30T17:00", received=5),
+        row(5, "mot-cua", "2026-10-26", "2026-11-01", "2026-11-01T10:00", received=99),  # straddles the month
+    ]
+    t = combine_dossiers(rows, date(2026, 11, 1), date(2026, 11, 30))
+    assert t.counts == {"received": 10 + 13 + 5} and t.reports_used == 3 and t.reports_replaced == 1
+    # a monthly report sent after the weekly ones replaces them for that unit
+    rows.append(row(6, "mot-cua", "2026-11-01", "2026-11-30", "2026-12-01T08:00", received=50))
+    t = combine_dossiers(rows, date(2026, 11, 1), date(2026, 11, 30))
+    assert t.counts == {"received": 55} and t.days_covered == 30
+
+
+def test_pho_an_rates_from_its_own_figures() -> None:
+    counts = {"total": 2098, "online": 909, "carried_over": 43, "received": 2055, "resolved": 2049,
+              "early": 1739, "on_time": 0, "late": 310, "pending": 20, "withdrawn": 29}
+    rates = dossier_rates(counts)
+    t = translator("vi")
+    assert t.percent(rates["resolved_rate"] or 0) == "97,66%"
+    assert t.percent(rates["early_rate"] or 0) == "84,87%"
+    assert t.percent(rates["online_rate"] or 0) == "43,33%"
+
+
+async def test_pho_an_report_entered_in_chat_reproduces_its_rates(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(ONESTOP, PHO_AN)
+    assert "01/01/2023 – 20/07/2023" in last(s, ONESTOP["id"])
+    await s.press(ONESTOP, "Lưu")
+    await s.send_text(CHAIRMAN, "/tomtat từ 01/01/2023 đến 20/07/2023")
+    text = last(s, CHAIRMAN["id"])
+    assert "Tiếp nhận 2.098" in text and "trực tuyến 43,33%" in text
+    assert "Đã giải quyết 2.049 (97,66%)" in text and "đúng và trước hạn 84,87%" in text
+    assert "Quá hạn 310, trong đó 310 chưa có thư xin lỗi" in text
+    assert "Đang giải quyết 20 · công dân rút 29" in text
+    assert len(text) <= 4096
+
+
+async def test_summary_sections_in_order(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(OFFICER, "nv 1.3 xong")
+    await s.press(OFFICER, "Lưu")
+    await s.send_text(OFFICER, "nv 1.6 vướng vì chờ hướng dẫn của huyện")
+    await s.press(OFFICER, "Lưu")
+    await s.send_text(ONESTOP, "/nghi đến 04/12")
+    await s.send_text(ONESTOP, "hs tuần này nhận 40, trực tuyến 20, trễ hạn 2")
+    await s.press(ONESTOP, "Lưu")
+    await s.send_text(CHAIRMAN, "/tomtat")
+    text = last(s, CHAIRMAN["id"])
+    order = ["1. Tiến độ kế hoạch", "2. Quá hạn", "3. Vướng mắc", "4. Chưa báo cáo tuần này", "Đang nghỉ",
+             "5. Hồ sơ TTHC", "7. So với kỳ trước"]
+    positions = [text.index(x) for x in order]
+    assert positions == sorted(positions)
+    assert "✅ 1 xong" in text and "⛔ 1 vướng" in text
+    assert "1.6" in text and "hướng dẫn của huyện" in text
+    assert "Trần Thị Bình" in text  # the office has not reported this week
+    assert "Phạm Thị Dung (04/12/2026)" in text
+    assert "Quá hạn 2, trong đó 2 chưa có thư xin lỗi" in text
+    assert "trễ 203 ngày làm việc" in text  # 1.4 due 31/01/2026: 215 weekdays less 12 holidays
+    labels = [b["text"] for b in s.buttons(CHAIRMAN["id"])]
+    assert labels == ["Theo lĩnh vực", "Theo bộ phận", "📈 Biểu đồ", "📄 Xuất báo cáo"]
+
+
+async def test_officer_sees_own_unit_only(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(OFFICER, "/tomtat")
+    text = last(s, OFFICER["id"])
+    assert "phạm vi: bộ phận Tư pháp - Hộ tịch" in text
+    assert "2.3" not in text and "1.4" in text
+    assert "Xuất báo cáo" not in " ".join(b["text"] for b in s.buttons(OFFICER["id"]))
+
+
+async def test_change_against_previous_period_and_kpis(settings: Any, plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.app.services.db.execute(
+        "INSERT INTO plan_kpis (commune_id, plan_id, key, target, op, text) SELECT commune_id, id, "
+        "'on_time_rate', 99, '>', 'Trên 99% hồ sơ đúng hạn' FROM plans")
+    await s.send_text(ONESTOP, "tuần trước tiếp nhận 30 hồ sơ, đã giải quyết 30, trước hạn 30")
+    await s.press(ONESTOP, "Lưu")
+    await s.send_text(ONESTOP, "tuần này tiếp nhận 36 hồ sơ, đã giải quyết 35, đúng hạn 34, quá hạn 1")
+    await s.press(ONESTOP, "Lưu")
+    await s.send_text(CHAIRMAN, "/tomtat")
+    text = last(s, CHAIRMAN["id"])
+    assert "⚠️ Đúng hạn &gt; 99%: đạt 97,14%" in text or "⚠️ Đúng hạn > 99%: đạt 97,14%" in text
+    assert "tiếp nhận 36 (▲ 6)" in text and "tỷ lệ đúng hạn ▼ 2,86 điểm" in text
+
+
+async def test_empty_commune_no_plan_no_dossiers(session: OfflineSession) -> None:
+    await session.send_text(CHAIRMAN, "/tomtat")
+    text = last(session, CHAIRMAN["id"])
+    assert "Chưa có kế hoạch CCHC" in text and "chưa có số liệu trong kỳ" in text
+    await session.send_text(CHAIRMAN, "/tomtat năm con mèo")
+    assert "Không hiểu kỳ" in last(session, CHAIRMAN["id"])
+
+
+@pytest.mark.parametrize(("words", "start", "end"), [
+    ("tuần trước", "2026-11-16", "2026-11-22"), ("tháng 11", "2026-11-01", "2026-11-30"),
+    ("quý 3", "2026-07-01", "2026-09-30"), ("6 tháng", "2026-01-01", "2026-06-30"),
+    ("năm", "2026-01-01", "2026-12-31"), ("từ 01/10 đến 15/11", "2026-10-01", "2026-11-15"),
+])
+def test_period_words(words: str, start: str, end: str) -> None:
+    from handlers.summary import period_of
+
+    assert period_of(words.split(), datetime(2026, 11, 27, 15, tzinfo=TZ)) == (
+        date.fromisoformat(start), date.fromisoformat(end))
+
+
+def test_render_never_exceeds_telegram_limit(plan_session: OfflineSession) -> None:
+    from bot.core.summary import DossierTotals, Progress
+    from bot.summaries import Summary
+
+    task = plan_session  # only for the fixture's plan; build a synthetic summary with many long notes
+    del task
+    from bot.core.models import Task
+
+    tasks = [Task(i, 1, 1, f"{i}.1", "tthc", "Nhiệm vụ rất dài " * 20, ("all",), (), None, None, date(2026, 1, 1),
+                  "none", (), None, "blocked", 10, "<b>lý do</b> " * 40) for i in range(200)]
+    s = Summary("Xã <Thử>", date(2026, 11, 23), date(2026, 11, 29), date(2026, 11, 27), None, "KH", tasks,
+                Progress(200, 0, 0, 200, 0, 200), {"tthc": Progress(200, 0, 0, 200, 0, 200)}, [], tasks,
+                DossierTotals(date(2026, 11, 23), date(2026, 11, 29)), {}, DossierTotals(date(2026, 11, 16),
+                date(2026, 11, 22)), {}, None, [])
+    text = render_summary(translator("vi"), s, {})
+    assert len(text) <= 4096 and "<b>lý do</b>" not in text and "&lt;Thử&gt;" in text
+
+
+async def test_charts_are_pngs_of_phone_size_and_not_blank(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(ONESTOP, "hs tuần này nhận 40, trực tuyến 20, đã giải quyết 38, trước hạn 30, đúng hạn 8")
+    await s.press(ONESTOP, "Lưu")
+    await s.send_text(CHAIRMAN, "/bieudo")
+    photos = [c for c in s.api.calls if c.method == "sendPhoto"]
+    assert len(photos) == 3
+    for call in photos:
+        img = Image.open(io.BytesIO(call.data)).convert("L")
+        assert img.size == (1200, 840)
+        lo, hi = img.getextrema()
+        assert hi - lo > 100 and sum(1 for n in img.histogram() if n) > 20
+
+
+async def test_export_docx_and_xlsx(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(ONESTOP, PHO_AN)
+    await s.press(ONESTOP, "Lưu")
+    await s.send_text(OFFICER, "nv 1.6 vướng vì chờ hướng dẫn")
+    await s.press(OFFICER, "Lưu")
+    await s.send_text(CHAIRMAN, "/xuatbaocao từ 01/01/2023 đến 20/07/2023")
+    docs = [c for c in s.api.calls if c.method == "sendDocument"]
+    assert [c.filename for c in docs] == ["bao-cao-cchc-20230101-20230720.docx", "so-lieu-cchc-20230101-20230720.xlsx"]
+    document = Document(io.BytesIO(docs[0].data))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "DỰ THẢO" in text and "BÁO CÁO" in text
+    assert "Tổng số hồ sơ tiếp nhận: 2.098 hồ sơ" in text and "trực tuyến: 909 hồ sơ" in text
+    assert "Trả trước hạn: 1.739 hồ sơ." in text and "đạt 97,66%" in text and "84,87%" in text
+    assert "Nhiệm vụ 1.6" in text and "chờ hướng dẫn" in text
+    assert len(document.tables[0].rows) == 51
+    wb = load_workbook(io.BytesIO(docs[1].data))
+    assert wb.sheetnames == ["Nhiệm vụ", "Hồ sơ TTHC"]
+    assert wb["Nhiệm vụ"]["A1"].value == "Mã" and wb["Nhiệm vụ"].max_row == 51
+    assert wb["Hồ sơ TTHC"]["D2"].value == 2098
+    assert all(len(c.data) < 50 * 1024 * 1024 for c in docs)
+    await s.send_text(OFFICER, "/xuatbaocao")
+    assert "không có quyền" in last(s, OFFICER["id"])
+
+
+def test_summary_cli_json(run_cli: Any, tmp_path: Path) -> None:
+    db = str(tmp_path / "s.sqlite3")
+    run_cli("user", "add", "1004", "--name", "Dung", "--role", "officer", "--unit", "mot-cua", "--db", db)
+    script = tmp_path / "s.jsonl"
+    script.write_text(json.dumps({"at": "2023-07-21T09:00:00+07:00", "from": {"id": 1004, "name": "Dung"},
+                                  "text": PHO_AN}, ensure_ascii=False) + "\n" +
+                      json.dumps({"at": "2023-07-21T09:01:00+07:00", "from": {"id": 1004, "name": "Dung"},
+                                  "press": "Lưu"}) + "\n", encoding="utf-8")
+    assert run_cli("replay", str(script), "--db", db).returncode == 0
+    r = run_cli("summary", "--period", "2023-01-01..2023-07-20", "--json", "--db", db,
+                "--now", "2023-07-21T10:00:00+07:00")
+    data = json.loads(r.stdout)
+    assert data["dossiers"]["counts"]["total"] == 2098
+    assert data["dossiers"]["rates"] == {"resolved_rate": 97.66, "on_time_rate": 84.87, "early_rate": 84.87,
+                                         "online_rate": 43.33, "postal_rate": None, "feedback_answered": None}
+    r = run_cli("summary", "--period", "2023-07-20..2023-01-01", "--db", db)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
