@@ -93,11 +93,13 @@ class SummaryService:
             owners_in_unit = {o.id for o in officers if o.unit_key == unit}
             tasks = [t for t in tasks if unit in t.lead_units or t.owner_id in owners_in_unit]
         progress, per_area = plan_progress(tasks, today)
-        rows = await self.repos.reports.dossiers(commune_id)
+        prev_start, prev_end = previous_period(start, end)
+        first = min(prev_start, date(end.year, 1, 1)) if with_year else prev_start
+        rows = await self.repos.reports.dossiers(commune_id, first, end)
         if unit is not None:
             rows = [r for r in rows if r["unit_key"] == unit]
         dossiers = combine_dossiers(rows, start, end)
-        prev = combine_dossiers(rows, *previous_period(start, end))
+        prev = combine_dossiers(rows, prev_start, prev_end)
         ytd = combine_dossiers(rows, date(end.year, 1, 1), end) if with_year else None
         rates = dossier_rates(dossiers.counts)
         kpis = check_kpis(await self.repos.plans.kpis(plan_id), rates) if plan_id else []

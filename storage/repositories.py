@@ -444,11 +444,16 @@ class ReportRepo:
         )
         return row["at"] if row else None
 
-    async def dossiers(self, commune_id: int) -> list[dict[str, Any]]:
-        rows = await self.db.fetchall(
-            "SELECT * FROM dossier_reports WHERE commune_id = ? AND undone = 0 ORDER BY created_at, id",
-            (commune_id,),
-        )
+    async def dossiers(
+        self, commune_id: int, start: date | None = None, end: date | None = None
+    ) -> list[dict[str, Any]]:
+        """Dossier reports that still count; with bounds, only those lying within [start, end]."""
+        sql = "SELECT * FROM dossier_reports WHERE commune_id = ? AND undone = 0"
+        params: list[Any] = [commune_id]
+        if start is not None and end is not None:
+            sql += " AND period_start >= ? AND period_end <= ?"
+            params += [start.isoformat(), end.isoformat()]
+        rows = await self.db.fetchall(sql + " ORDER BY created_at, id", tuple(params))
         return [dict(r) for r in rows]
 
     async def done_dates(self, task_ids: list[int]) -> dict[int, date]:
