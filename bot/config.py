@@ -58,6 +58,19 @@ class Settings(BaseSettings):
     readback_minutes: int = Field(
         default=30, ge=1, le=1440, validation_alias=AliasChoices("CCHC_READBACK_MINUTES", "readback_minutes")
     )
+    weekly_ping: str = Field(default="fri 14:00", validation_alias=AliasChoices("CCHC_WEEKLY_PING", "weekly_ping"))
+    deadline_check: str = Field(
+        default="08:00", validation_alias=AliasChoices("CCHC_DEADLINE_CHECK", "deadline_check")
+    )
+    escalation: str = Field(default="mon 07:30", validation_alias=AliasChoices("CCHC_ESCALATION", "escalation"))
+    dossier_request: str = Field(
+        default="fri 15:00", validation_alias=AliasChoices("CCHC_DOSSIER_REQUEST", "dossier_request")
+    )
+    quiet_hours: str = Field(default="21:00-07:00", validation_alias=AliasChoices("CCHC_QUIET_HOURS", "quiet_hours"))
+    report_calendar: str = Field(
+        default="fixed", validation_alias=AliasChoices("CCHC_REPORT_CALENDAR", "report_calendar")
+    )
+    grace_hours: int = Field(default=12, ge=0, le=168, validation_alias=AliasChoices("CCHC_GRACE_HOURS", "grace_hours"))
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", validation_alias=AliasChoices("CCHC_LOG_LEVEL", "log_level")
     )
@@ -80,6 +93,39 @@ class Settings(BaseSettings):
             parse_date_list(value)
         except ValueError:
             raise ValueError(f"not a list of dates (YYYY-MM-DD or DD/MM/YYYY, comma-separated): {value!r}") from None
+        return value
+
+    @field_validator("weekly_ping", "deadline_check", "escalation", "dossier_request")
+    @classmethod
+    def _when(cls, value: str) -> str:
+        from bot.core.schedule import ScheduleError, parse_when
+
+        try:
+            parse_when(value)
+        except ScheduleError as exc:
+            raise ValueError(str(exc)) from None
+        return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet(cls, value: str) -> str:
+        from bot.core.schedule import ScheduleError, parse_quiet
+
+        try:
+            parse_quiet(value)
+        except ScheduleError as exc:
+            raise ValueError(str(exc)) from None
+        return value
+
+    @field_validator("report_calendar")
+    @classmethod
+    def _calendar(cls, value: str) -> str:
+        from bot.core.schedule import ScheduleError, reporting_calendar
+
+        try:
+            reporting_calendar(value, 2026)
+        except (ScheduleError, ValueError) as exc:
+            raise ValueError(str(exc)) from None
         return value
 
     @field_validator("token")
@@ -123,6 +169,13 @@ _ENV_NAMES = {
     "extra_holidays": "CCHC_EXTRA_HOLIDAYS",
     "extra_workdays": "CCHC_EXTRA_WORKDAYS",
     "readback_minutes": "CCHC_READBACK_MINUTES",
+    "weekly_ping": "CCHC_WEEKLY_PING",
+    "deadline_check": "CCHC_DEADLINE_CHECK",
+    "escalation": "CCHC_ESCALATION",
+    "dossier_request": "CCHC_DOSSIER_REQUEST",
+    "quiet_hours": "CCHC_QUIET_HOURS",
+    "report_calendar": "CCHC_REPORT_CALENDAR",
+    "grace_hours": "CCHC_GRACE_HOURS",
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +38,8 @@ class Services:
     _tasks: TaskService | None = None
     _reports: ReportService | None = None
     requests: dict[int, RequestState] = field(default_factory=dict)
+    #: how the bot waits before retrying a send (replay and tests do not wait real seconds)
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
     async def open(self) -> None:
         if self._db is None:

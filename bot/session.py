@@ -6,6 +6,7 @@ text, commands, button presses, edits, files, and the passing of time.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 from datetime import datetime
@@ -35,6 +36,7 @@ class OfflineSession:
         self.clock = clock
         self.api = OfflineBotAPI(clock, files_dir=files_dir, faults=faults)
         self.app: CCHCApplication = build_application(settings, request=self.api, clock=clock)
+        self.app.services.sleep = _no_wait
         self._update_ids = itertools.count(1)
         self._last_text: dict[tuple[int, int], dict[str, Any]] = {}
         self.started = False
@@ -175,7 +177,8 @@ class OfflineSession:
                 self.clock.set(job.next_t)
             trigger = job.job.trigger
             fired_at = job.next_t
-            job.schedule_removal() if _is_once(trigger) else None
+            if _is_once(trigger):
+                job.schedule_removal()
             await job.run(self.app)
             ran += 1
             if not _is_once(trigger):
@@ -190,6 +193,11 @@ class OfflineSession:
 
     def calls_since(self, index: int) -> list[SentCall]:
         return self.api.calls[index:]
+
+
+async def _no_wait(seconds: float) -> None:
+    """Simulated time does not wait for real seconds."""
+    await asyncio.sleep(0)
 
 
 def _is_once(trigger: object) -> bool:

@@ -14,7 +14,7 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import documents, errors, forms, people, pipeline, reports, start, summary, tasks
+from handlers import documents, errors, forms, people, pipeline, reports, settings, start, summary, tasks
 
 GROUP_INBOX = -2  # raw inbox first, always
 GROUP_GATE = -1  # who is this? strangers stop here
@@ -42,11 +42,14 @@ def register_handlers(app: Application) -> None:
         CommandHandler("nghi", people.nghi),
         CommandHandler("moi", people.moi),
         CommandHandler("canbo", people.canbo),
+        CommandHandler("caidat", settings.caidat),
+        CommandHandler("tamdung", settings.tamdung),
         # 4. buttons
         CallbackQueryHandler(reports.readback_button, pattern=r"^rb:"),
         CallbackQueryHandler(reports.pick_button, pattern=r"^pick:"),
         CallbackQueryHandler(tasks.drill_down, pattern=r"^nv:"),
         CallbackQueryHandler(summary.summary_button, pattern=r"^tt:"),
+        CallbackQueryHandler(settings.quick_update, pattern=r"^q:"),
         CallbackQueryHandler(documents.plan_button, pattern=r"^plan:"),
         CallbackQueryHandler(forms.form_button, pattern=r"^f:"),
         CallbackQueryHandler(reports.unknown_button),

@@ -27,7 +27,8 @@ def schedule_at(
 
 async def rebuild_jobs(app: Application) -> None:
     """Rebuild the JobQueue from what the database says is due: read-backs waiting for confirmation
-    become drafts at their time (at once when that passed while the bot was down)."""
+    become drafts at their time (at once when that passed while the bot was down), and every reminder
+    rule gets its next occurrence (jobs/reminders.py)."""
     from datetime import timedelta
 
     from bot.app import CCHCApplication
@@ -40,3 +41,6 @@ async def rebuild_jobs(app: Application) -> None:
     for pending in await services.repos.pending.all_open():
         created = datetime.fromisoformat(pending["created_at"])
         schedule_at(app, expire_readback, max(now, created + minutes), f"readback:{pending['id']}", pending["id"])
+    from jobs.reminders import rebuild
+
+    await rebuild(app)

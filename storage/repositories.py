@@ -30,6 +30,7 @@ def _officer(row: aiosqlite.Row) -> Officer:
         active=bool(row["active"]),
         locale=row["locale"],
         away_until=date.fromisoformat(row["away_until"]) if row["away_until"] else None,
+        paused_until=date.fromisoformat(row["reminders_paused_until"]) if row["reminders_paused_until"] else None,
     )
 
 
@@ -273,6 +274,33 @@ class AuditRepo:
         return [dict(r) for r in await self.db.fetchall("SELECT * FROM audit_log ORDER BY id")]
 
 
+class RuleRepo:
+    """Reminder rules of a commune: kind -> spec (JSON), enabled."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def all(self, commune_id: int) -> dict[str, tuple[dict[str, Any], bool]]:
+        rows = await self.db.fetchall(
+            "SELECT kind, spec, enabled FROM reminder_rules WHERE commune_id = ? ORDER BY id", (commune_id,)
+        )
+        return {r["kind"]: (json.loads(r["spec"]), bool(r["enabled"])) for r in rows}
+
+    async def put(self, commune_id: int, kind: str, spec: dict[str, Any], enabled: bool = True) -> None:
+        await self.db.execute(
+            "INSERT INTO reminder_rules (commune_id, kind, spec, enabled) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (commune_id, kind) DO UPDATE SET spec = excluded.spec, enabled = excluded.enabled",
+            (commune_id, kind, json.dumps(spec), int(enabled)),
+        )
+
+    async def ensure(self, commune_id: int, defaults: dict[str, dict[str, Any]], since: datetime) -> None:
+        """Create missing rules; `since` marks when a rule started to exist (no catch-up before it)."""
+        existing = await self.all(commune_id)
+        for kind, spec in defaults.items():
+            if kind not in existing:
+                await self.put(commune_id, kind, {**spec, "since": since.isoformat()})
+
+
 class LedgerRepo:
     """Exactly-once reminder ledger keyed by (rule, officer, occurrence)."""
 
@@ -290,6 +318,25 @@ class LedgerRepo:
         except sqlite3.IntegrityError:
             return False
         return True
+
+    async def claim_many(
+        self, commune_id: int, rule: str, occurrence: str, officer_ids: list[int], at: datetime
+    ) -> set[int]:
+        """Claim one occurrence for many people in one transaction; returns those not sent before."""
+        if not officer_ids:
+            return set()
+        async with self.db.transaction():
+            marks = ",".join("?" for _ in officer_ids)
+            rows = await self.db.fetchall(
+                f"SELECT officer_id FROM reminder_ledger WHERE rule = ? AND occurrence = ? AND officer_id IN ({marks})",
+                (rule, occurrence, *officer_ids),
+            )
+            fresh = [oid for oid in dict.fromkeys(officer_ids) if oid not in {r["officer_id"] for r in rows}]
+            await self.db.conn.executemany(
+                "INSERT INTO reminder_ledger (commune_id, rule, officer_id, occurrence, sent_at) VALUES (?, ?, ?, ?, ?)",
+                [(commune_id, rule, oid, occurrence, at.isoformat()) for oid in fresh],
+            )
+        return set(fresh)
 
     async def release(self, rule: str, officer_id: int, occurrence: str) -> None:
         """Forget a claim whose message could not be delivered, so it is tried again."""
@@ -456,6 +503,16 @@ class ReportRepo:
         rows = await self.db.fetchall(sql + " ORDER BY created_at, id", tuple(params))
         return [dict(r) for r in rows]
 
+    async def last_reports(self, commune_id: int) -> dict[int, str]:
+        """officer id -> time of their latest report that still counts (progress or dossier)."""
+        rows = await self.db.fetchall(
+            "SELECT officer_id, MAX(at) AS at FROM (SELECT officer_id, MAX(created_at) AS at FROM progress_reports"
+            " WHERE commune_id = ? AND undone = 0 GROUP BY officer_id UNION ALL SELECT officer_id, MAX(created_at)"
+            " FROM dossier_reports WHERE commune_id = ? AND undone = 0 GROUP BY officer_id) GROUP BY officer_id",
+            (commune_id, commune_id),
+        )
+        return {int(r["officer_id"]): r["at"] for r in rows}
+
     async def done_dates(self, task_ids: list[int]) -> dict[int, date]:
         """When each task was reported done (the date it names, else the day of the report)."""
         if not task_ids:
@@ -579,6 +636,7 @@ class Repositories:
         self.inbox = InboxRepo(db)
         self.audit = AuditRepo(db)
         self.ledger = LedgerRepo(db)
+        self.rules = RuleRepo(db)
         self.tasks = TaskRepo(db)
         self.reports = ReportRepo(db)
         self.pending = PendingRepo(db)

@@ -95,8 +95,8 @@ async def test_jobs_fire_at_simulated_times_in_order(session: OfflineSession) ->
     schedule_at(session.app, job, start + timedelta(hours=3), "later")
     schedule_at(session.app, job, start + timedelta(hours=1), "sooner")
     schedule_at(session.app, job, start + timedelta(days=2), "too-late")
-    ran = await session.advance_to(start + timedelta(days=1))
-    assert ran == 2
+    await session.advance_to(start + timedelta(days=1))
     assert fired == [("sooner", start + timedelta(hours=1)), ("later", start + timedelta(hours=3))]
     assert clock.now() == start + timedelta(days=1)
-    assert [j.name for j in session.app.job_queue.jobs()] == ["too-late"]  # type: ignore[union-attr]
+    left = [j.name for j in session.app.job_queue.jobs() if not (j.name or "").startswith("rule:")]  # type: ignore[union-attr]
+    assert left == ["too-late"]

@@ -23,6 +23,7 @@ class Officer:
     active: bool
     locale: str
     away_until: date | None = None
+    paused_until: date | None = None
 
     def has_role(self, *roles: str) -> bool:
         return any(r in self.roles for r in roles)

@@ -59,6 +59,8 @@ COMMANDS: tuple[tuple[str, Perm | None], ...] = (
     ("xuatbaocao", Perm.EXPORT),
     ("canbo", Perm.READ_COMMUNE),
     ("moi", Perm.INVITE),
+    ("tamdung", None),
+    ("caidat", Perm.SETTINGS),
     ("help", None),
     ("huongdan", None),
 )

@@ -1,0 +1,143 @@
+"""/caidat (admins: reminder schedules, quiet hours, reporting calendar), /tamdung (pause own reminders),
+and the one-tap buttons of the weekly ping."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from telegram import Update
+
+from bot.app import BotContext
+from bot.core.absence import parse_absence
+from bot.core.parse import ParseResult, ProgressItem
+from bot.core.permissions import Perm
+from bot.core.schedule import ScheduleError, parse_quiet, parse_when, reporting_calendar
+from handlers.common import reply, requires, send_html
+from jobs.reminders import KINDS, load, rebuild
+
+_NAMES = {"nhacviec": "weekly_ping", "han": "deadlines", "baocaochutich": "escalation", "lichbaocao": "reporting",
+          "hoso": "dossier_request", **{k: k for k in KINDS}}
+
+
+@requires(Perm.SETTINGS)
+async def caidat(update: Update, context: BotContext) -> None:
+    """/caidat                       show the schedules
+    /caidat nhacviec thu6 14:00       change a rule's time (weekly: weekday + time; daily: time)
+    /caidat han tat | bat             switch a rule off or on
+    /caidat yenlang 21:00-07:00       quiet hours
+    /caidat lichbaocao fixed|mid-month|<custom>   the periodic reporting calendar"""
+    officer = context.officer
+    assert officer is not None
+    services = context.services
+    args = context.args or []
+    t = context.t
+    if args:
+        name = args[0].lower()
+        value = " ".join(args[1:])
+        try:
+            await _change(context, officer.commune_id, name, value)
+        except (ScheduleError, ValueError, KeyError) as exc:
+            await reply(update, context, "settings.bad", reason=str(exc))
+            return
+        await rebuild(context.application)
+        await services.repos.audit.log("settings", user_id=officer.telegram_id, at=services.clock.now(),
+                                       officer_id=officer.id, commune_id=officer.commune_id,
+                                       detail=f"{name} {value}"[:100])
+    rules, _quiet, specs = await load(context.application, officer.commune_id)
+    lines = [t("settings.header")]
+    for kind in KINDS:
+        rule = rules[kind]
+        state = t("settings.on") if rule.enabled else t("settings.off")
+        lines.append(t("settings.rule", name=t(f"settings.kind_{kind}"), when=specs[kind]["when"], state=state))
+    lines.append(t("settings.quiet", hours=specs["quiet"]["hours"]))
+    lines.append(t("settings.calendar", calendar=specs["reporting"].get("calendar", "fixed")))
+    lines.append(t("settings.help"))
+    await send_html(update, context, "\n".join(lines))
+
+
+async def _change(context: BotContext, commune_id: int, name: str, value: str) -> None:
+    repos = context.services.repos
+    _, _, specs = await load(context.application, commune_id)
+    stored = await repos.rules.all(commune_id)
+    if name in ("yenlang", "quiet"):
+        parse_quiet(value)
+        await repos.rules.put(commune_id, "quiet", {"hours": value.replace(" ", "")})
+        return
+    kind = _NAMES.get(name)
+    if kind is None:
+        raise KeyError(name)
+    spec = dict(specs[kind])
+    enabled = stored[kind][1]
+    if kind == "reporting" and value and not re.fullmatch(r"(tat|bat|off|on|tắt|bật)", value):
+        if re.match(r"^\d|^(?:thu|t\d|mon|tue|wed|thu|fri|sat|sun)", value):
+            parse_when(value)
+            spec["when"] = value
+        else:
+            reporting_calendar(value, 2026)
+            spec["calendar"] = value
+    elif value in ("tat", "tắt", "off"):
+        enabled = False
+    elif value in ("bat", "bật", "on"):
+        enabled = True
+    else:
+        parse_when(value)
+        spec["when"] = value
+    await repos.rules.put(commune_id, kind, spec, enabled)
+
+
+async def tamdung(update: Update, context: BotContext) -> None:
+    """/tamdung 7 (days) · /tamdung đến 05/12 · /tamdung hết"""
+    officer = context.officer
+    if officer is None:
+        return
+    services = context.services
+    text = " ".join(context.args or []).strip()
+    now = services.clock.now()
+    if text.lower() in ("het", "hết", "huy", "hủy", "0"):
+        await services.repos.officers.update(officer.id, reminders_paused_until=None)
+        await reply(update, context, "pause.cleared")
+        return
+    until: date | None
+    if text.isdigit() and 1 <= int(text) <= 90:
+        until = now.date() + timedelta(days=int(text) - 1)
+    else:
+        until = parse_absence(text, now, command=True) if text else None
+    if until is None:
+        await reply(update, context, "pause.usage")
+        return
+    await services.repos.officers.update(officer.id, reminders_paused_until=until.isoformat())
+    await reply(update, context, "pause.done", date=context.t.date(until))
+
+
+async def quick_update(update: Update, context: BotContext) -> None:
+    """A one-tap button of the weekly ping: into the normal read-back (nothing saved before ✅ Lưu)."""
+    from handlers.reports import _forged, _send_readback
+
+    query = update.callback_query
+    officer = context.officer
+    if query is None or officer is None or not query.data:
+        return
+    m = re.fullmatch(r"q:(\d+):(\d{1,3}|done|blocked)", query.data)
+    services = context.services
+    task = await services.repos.tasks.by_id(int(m.group(1))) if m else None
+    if m is None or task is None or task.commune_id != officer.commune_id:
+        await _forged(update, context)
+        return
+    await query.answer()
+    value = m.group(2)
+    if value == "done":
+        item = ProgressItem(task_ref=task.code, percent=100, status="done", date=services.clock.now().date())
+    elif value == "blocked":
+        item = ProgressItem(task_ref=task.code, percent=task.percent or None, status="blocked")
+    else:
+        item = ProgressItem(task_ref=task.code, percent=min(100, int(value)), status="in_progress")
+    result = ParseResult("progress", [item], None)
+    chat = update.effective_chat
+    assert chat is not None
+    pending = await services.reports.create(officer, result, text=f"[{query.data}]", chat_id=chat.id,
+                                            source_message_id=None, inbox_id=context.state.inbox_id,
+                                            now=services.clock.now())
+    await _send_readback(update, context, pending, in_group=False)
+
+
