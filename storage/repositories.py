@@ -333,7 +333,8 @@ class LedgerRepo:
             )
             fresh = [oid for oid in dict.fromkeys(officer_ids) if oid not in {r["officer_id"] for r in rows}]
             await self.db.conn.executemany(
-                "INSERT INTO reminder_ledger (commune_id, rule, officer_id, occurrence, sent_at) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO reminder_ledger (commune_id, rule, officer_id, occurrence, sent_at)"
+                " VALUES (?, ?, ?, ?, ?)",
                 [(commune_id, rule, oid, occurrence, at.isoformat()) for oid in fresh],
             )
         return set(fresh)

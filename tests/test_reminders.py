@@ -79,13 +79,16 @@ async def test_reporting_calendar_reminds_the_office_with_the_summary(tmp_path: 
     calls = await _run(settings, at(2027, 5, 10, 8), at(2027, 5, 26, 0))
     reports = [c for c in calls if c.method == "sendMessage" and (c.text or "").startswith("📅")]
     # the six-month report is due 25/05/2027: 7 and 2 working days before
-    assert [(c.chat, c.at) for c in reports] == [(OFFICE["id"], at(2027, 5, 14, 8)), (OFFICE["id"], at(2027, 5, 21, 8))]
+    assert [(c.chat, c.at) for c in reports] == [(OFFICE["id"], at(2027, 5, 14, 8)),
+                                                 (OFFICE["id"], at(2027, 5, 21, 8))]
     assert "15/12/2026" in (reports[0].text or "") and "Tóm tắt CCHC" in (reports[0].text or "")
     docs = [c for c in calls if c.method == "sendDocument"]
     assert [d.filename for d in docs] == ["du-thao-bao-cao-6-thang-2027.docx"] * 2
 
 
-async def test_restart_does_not_resend_and_catches_up_once(month_settings: Settings, caplog: pytest.LogCaptureFixture) -> None:
+async def test_restart_does_not_resend_and_catches_up_once(
+    month_settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
     await _prepare(month_settings)
     first = await _run(month_settings, START, at(2027, 1, 29, 14, 30))  # the ping went out at 14:00
     assert len(reminders(first, "🔔", OFFICER["id"])) == 1
