@@ -69,9 +69,11 @@ def build_application(
 
     The rate limiter (Telegram's ~30 msg/s overall, 1 msg/s per chat) is on when serving Telegram.
     """
+    from bot import redact
     from bot.offline import OFFLINE_TOKEN
     from handlers import register_handlers
 
+    redact.install(settings.token.get_secret_value() if settings.token else None)
     clock = clock or SystemClock(settings.tz)
     services = Services(settings=settings, clock=clock, db_path=settings.db_path)
     context_types = ContextTypes(context=BotContext)
@@ -86,8 +88,17 @@ def build_application(
     )
     if settings.base_url:
         builder = builder.base_url(settings.base_url.rstrip("/") + "/bot")
+    from telegram.request import HTTPXRequest
+
+    from bot.retry import RetryingRequest
+
+    async def wait(seconds: float) -> None:
+        await services.sleep(seconds)
+
     if request is not None:
-        builder = builder.request(request).get_updates_request(request)
+        builder = builder.request(RetryingRequest(request, wait)).get_updates_request(request)
+    else:
+        builder = builder.request(RetryingRequest(HTTPXRequest(connection_pool_size=16), wait))
     if rate_limit if rate_limit is not None else request is None:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     app = builder.build()

@@ -83,6 +83,13 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--now", default=None, help=_t("now_help"))
     sp.add_argument("--jsonl", default=None, help=_t("jsonl_help"))
 
+    sp = sub.add_parser("backup", help=_t("backup_help"), description=_t("backup_help"))
+    sp.add_argument("--to", type=Path, default=None, help=_t("backup_to_help"))
+    db_arg(sp)
+    sp = sub.add_parser("restore", help=_t("restore_help"), description=_t("restore_help"))
+    sp.add_argument("file", type=Path)
+    db_arg(sp)
+
     sp = sub.add_parser("summary", help=_t("summary_help"), description=_t("summary_help"))
     sp.add_argument("--period", required=True, help="YYYY-MM-DD..YYYY-MM-DD")
     sp.add_argument("--unit", default=None)
@@ -102,7 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "run": cmd_run, "console": cmd_console, "replay": cmd_replay, "user": cmd_user,
-        "parse": cmd_parse, "import-plan": cmd_import_plan, "summary": cmd_summary,
+        "parse": cmd_parse, "import-plan": cmd_import_plan, "summary": cmd_summary, "backup": cmd_backup,
+        "restore": cmd_restore,
     }
     try:
         return handlers[args.command](args)
@@ -269,6 +277,50 @@ def cmd_import_plan(args: argparse.Namespace) -> int:
     return int(_run_db(args.db, save))
 
 
+# -- backup and restore ---------------------------------------------------------------------------
+def cmd_backup(args: argparse.Namespace) -> int:
+    from storage.backup import backup_to, verify
+    from storage.db import StorageError
+
+    settings = _settings(args.db)
+    _preflight(settings.db_path)
+    try:
+        path = backup_to(settings.db_path, args.to or settings.backups)
+        version = verify(path)
+    except (StorageError, OSError) as exc:
+        raise CliError(str(exc)) from None
+    print(_t("backup_done", path=path, version=version))
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from storage.backup import restore, verify
+    from storage.db import StorageError
+
+    settings = _settings(args.db)
+    try:
+        version = verify(args.file)
+        saved = restore(args.file, settings.db_path)
+    except (StorageError, OSError) as exc:
+        raise CliError(str(exc)) from None
+    print(_t("restore_done", path=settings.db_path, version=version, saved=saved or "-"))
+    return EXIT_OK
+
+
+def _preflight(db: Path) -> None:
+    """Open (and migrate) the database once, so that a problem is one clear line, not a traceback."""
+    from storage import Database, StorageError
+
+    async def check() -> None:
+        database = await Database.open(db)
+        await database.close()
+
+    try:
+        asyncio.run(check())
+    except StorageError as exc:
+        raise CliError(str(exc)) from None
+
+
 # -- summary ------------------------------------------------------------------------------------
 def cmd_summary(args: argparse.Namespace) -> int:
     from datetime import date
@@ -316,6 +368,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return _console(db, as_id=None)
     from bot.serve import serve
 
+    _preflight(settings.db_path)
     return serve(settings)
 
 
@@ -328,6 +381,7 @@ def _console(db: Path, as_id: int | None) -> int:
     from bot.console import run_console
 
     settings = _settings(db)
+    _preflight(settings.db_path)
     return asyncio.run(run_console(settings, as_id=as_id))
 
 
@@ -335,6 +389,11 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from bot.replay import ReplayError, load_script, run_replay
 
     settings = _settings(args.db)
+    try:
+        script = load_script(args.script)
+    except ReplayError as exc:
+        raise CliError(str(exc)) from None
+    _preflight(settings.db_path)
     try:
         script = load_script(args.script)
     except ReplayError as exc:

@@ -71,6 +71,14 @@ class Settings(BaseSettings):
         default="fixed", validation_alias=AliasChoices("CCHC_REPORT_CALENDAR", "report_calendar")
     )
     grace_hours: int = Field(default=12, ge=0, le=168, validation_alias=AliasChoices("CCHC_GRACE_HOURS", "grace_hours"))
+    backup_dir: Path | None = Field(
+        default=None, validation_alias=AliasChoices("CCHC_BACKUP_DIR", "backup_dir")
+    )
+    backup_keep: int = Field(default=14, ge=1, le=365, validation_alias=AliasChoices("CCHC_BACKUP_KEEP", "backup_keep"))
+    backup_at: str = Field(default="02:00", validation_alias=AliasChoices("CCHC_BACKUP_AT", "backup_at"))
+    flood_limit: int = Field(
+        default=20, ge=3, le=1000, validation_alias=AliasChoices("CCHC_FLOOD_LIMIT", "flood_limit")
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", validation_alias=AliasChoices("CCHC_LOG_LEVEL", "log_level")
     )
@@ -149,6 +157,11 @@ class Settings(BaseSettings):
         return WorkCalendar(parse_date_list(self.extra_holidays), parse_date_list(self.extra_workdays))
 
     @property
+    def backups(self) -> Path:
+        """Where backups go: CCHC_BACKUP_DIR, else a `backups` folder beside the database."""
+        return self.backup_dir or self.db_path.parent / "backups"
+
+    @property
     def has_token(self) -> bool:
         return self.token is not None
 
@@ -176,6 +189,10 @@ _ENV_NAMES = {
     "quiet_hours": "CCHC_QUIET_HOURS",
     "report_calendar": "CCHC_REPORT_CALENDAR",
     "grace_hours": "CCHC_GRACE_HOURS",
+    "backup_dir": "CCHC_BACKUP_DIR",
+    "backup_keep": "CCHC_BACKUP_KEEP",
+    "backup_at": "CCHC_BACKUP_AT",
+    "flood_limit": "CCHC_FLOOD_LIMIT",
 }
 
 

@@ -11,30 +11,14 @@ from bot.config import Settings
 from bot.i18n import translator
 
 
-class _RedactToken(logging.Filter):
-    """Keeps the bot token out of every log line (httpx logs request URLs)."""
-
-    def __init__(self, token: str) -> None:
-        super().__init__()
-        self.token = token
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self.token:
-            msg = record.getMessage()
-            if self.token in msg:
-                record.msg = msg.replace(self.token, "<TOKEN>")
-                record.args = ()
-        return True
-
-
 def setup_logging(settings: Settings) -> None:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    token = settings.token.get_secret_value() if settings.token else ""
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(_RedactToken(token))
+    from bot import redact
+
+    redact.install(settings.token.get_secret_value() if settings.token else None)
 
 
 def serve(settings: Settings) -> int:

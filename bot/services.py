@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,34 @@ class RequestState:
     officer: Officer | None = None
 
 
+class Throttle:
+    """Per-user flood control: more than `limit` updates in `window` seconds blocks that user (alone)
+    for `window` seconds; they are told once."""
+
+    def __init__(self, limit: int = 20, window: float = 60.0) -> None:
+        self.limit = limit
+        self.window = window
+        self._seen: dict[int, deque[float]] = {}
+        self._blocked: dict[int, float] = {}
+
+    def check(self, user_id: int, now: float) -> str:
+        """'ok', 'block' (first refused update: tell them), or 'blocked' (ignore quietly)."""
+        until = self._blocked.get(user_id)
+        if until is not None:
+            if now < until:
+                return "blocked"
+            del self._blocked[user_id]
+        seen = self._seen.setdefault(user_id, deque())
+        while seen and now - seen[0] > self.window:
+            seen.popleft()
+        seen.append(now)
+        if len(seen) > self.limit:
+            self._blocked[user_id] = now + self.window
+            seen.clear()
+            return "block"
+        return "ok"
+
+
 @dataclass
 class Services:
     settings: Settings
@@ -40,8 +69,10 @@ class Services:
     requests: dict[int, RequestState] = field(default_factory=dict)
     #: how the bot waits before retrying a send (replay and tests do not wait real seconds)
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    throttle: Throttle = field(default_factory=Throttle)
 
     async def open(self) -> None:
+        self.throttle.limit = self.settings.flood_limit
         if self._db is None:
             self._db = await Database.open(self.db_path)
             self._repos = Repositories(self._db)

@@ -79,6 +79,17 @@ async def gatekeeper(update: object, context: BotContext) -> None:
     user = update.effective_user
     if user is None or user.is_bot:
         raise ApplicationHandlerStop
+    verdict = services.throttle.check(user.id, services.clock.now().timestamp())
+    if verdict != "ok":
+        state = context.state
+        if state.inbox_id is not None:
+            await services.repos.inbox.mark(state.inbox_id, "throttled")
+        if verdict == "block":
+            await services.repos.audit.log("throttled", user_id=user.id, at=services.clock.now())
+            if update.effective_chat is not None and update.effective_chat.type == "private":
+                await reply(update, context, "misc.throttled")
+        services.requests.pop(update.update_id, None)
+        raise ApplicationHandlerStop
     officer = await services.repos.officers.by_telegram_id(user.id)
     if officer is not None and officer.active:
         context.state.officer = officer

@@ -141,3 +141,25 @@ async def quick_update(update: Update, context: BotContext) -> None:
     await _send_readback(update, context, pending, in_group=False)
 
 
+
+
+@requires(Perm.BACKUP)
+async def saoluu(update: Update, context: BotContext) -> None:
+    """/saoluu: a fresh backup of the database, sent as a file (admins only)."""
+    import asyncio
+
+    from telegram import InputFile
+
+    from storage.backup import backup_to
+
+    services = context.services
+    chat = update.effective_chat
+    if chat is None:
+        return
+    path = await asyncio.to_thread(backup_to, services.db_path, services.settings.backups)
+    officer = context.officer
+    await services.repos.audit.log("backup_sent", user_id=officer.telegram_id if officer else None,
+                                   at=services.clock.now(), officer_id=officer.id if officer else None,
+                                   commune_id=officer.commune_id if officer else None, detail=path.name)
+    await context.bot.send_document(chat.id, InputFile(path.read_bytes(), filename=path.name),
+                                    caption=context.t("backup.caption", name=path.name))

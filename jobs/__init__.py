@@ -41,6 +41,7 @@ async def rebuild_jobs(app: Application) -> None:
     for pending in await services.repos.pending.all_open():
         created = datetime.fromisoformat(pending["created_at"])
         schedule_at(app, expire_readback, max(now, created + minutes), f"readback:{pending['id']}", pending["id"])
-    from jobs.reminders import rebuild
+    from jobs.reminders import rebuild, schedule_backup
 
     await rebuild(app)
+    await schedule_backup(app)

@@ -405,3 +405,29 @@ def _short(title: str, n: int = 60) -> str:
 
 async def no_sleep(seconds: float) -> None:
     await asyncio.sleep(0)
+
+
+# -- nightly backup ----------------------------------------------------------------------------------
+async def schedule_backup(app: Application) -> None:
+    from bot.core.schedule import slot_after
+
+    services = app.services  # type: ignore[attr-defined]
+    rule = to_rule("backup", {"when": services.settings.backup_at}, True)
+    slot = slot_after(rule, services.clock.now())
+    schedule_at(app, nightly_backup, slot, "backup:nightly", slot.isoformat())
+
+
+async def nightly_backup(context: Any) -> None:
+    from storage.backup import backup_to, prune
+
+    app = context.application
+    services = app.services
+    folder = services.settings.backups
+    try:
+        path = await asyncio.to_thread(backup_to, services.db_path, folder)
+        removed = await asyncio.to_thread(prune, folder, services.settings.backup_keep)
+        log.info("nightly backup %s (%d old ones removed)", path, len(removed))
+    except Exception:
+        log.exception("nightly backup failed")
+    finally:
+        await schedule_backup(app)

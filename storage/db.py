@@ -153,6 +153,9 @@ class Database:
                 f"database schema version {current} is newer than this bot knows ({latest}); upgrade the bot"
             )
         applied = []
+        pending = [m for m in migrations if m.version > current]
+        if current > 0 and pending and str(self.path) != ":memory:":
+            await self._copy_before_migrating(current)
         for m in migrations:
             if m.version <= current:
                 continue
@@ -165,6 +168,27 @@ class Database:
                 )
             applied.append(m.version)
         return applied
+
+    async def _copy_before_migrating(self, current: int) -> None:
+        """An older database is copied aside (online backup) before its schema is upgraded."""
+        target = self.path.with_name(f"{self.path.stem}.schema-v{current}.bak.sqlite3")
+
+        def copy() -> None:
+            import sqlite3 as sq
+
+            dest = sq.connect(str(target))
+            try:
+                src = sq.connect(str(self.path))
+                try:
+                    src.backup(dest)
+                finally:
+                    src.close()
+            finally:
+                dest.close()
+
+        import asyncio
+
+        await asyncio.to_thread(copy)
 
     @staticmethod
     def latest_version() -> int:

@@ -61,6 +61,7 @@ COMMANDS: tuple[tuple[str, Perm | None], ...] = (
     ("moi", Perm.INVITE),
     ("tamdung", None),
     ("caidat", Perm.SETTINGS),
+    ("saoluu", Perm.BACKUP),
     ("help", None),
     ("huongdan", None),
 )

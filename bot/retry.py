@@ -1,0 +1,77 @@
+"""A `BaseRequest` wrapper that retries what Telegram (or the network) says to try again: 429 RetryAfter
+(waiting as long as asked), 5xx answers, timeouts and dropped connections. It wraps python-telegram-bot's
+HTTPXRequest in production and the offline Bot API in tests, so both go through the same path."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+
+from telegram.error import NetworkError, TimedOut
+from telegram.request import BaseRequest, RequestData
+
+log = logging.getLogger(__name__)
+
+MAX_WAIT = 60.0
+
+
+class RetryingRequest(BaseRequest):
+    def __init__(self, inner: BaseRequest, sleep: Callable[[float], Awaitable[None]], attempts: int = 5) -> None:
+        self.inner = inner
+        self.sleep = sleep
+        self.attempts = attempts
+        self.retries = 0
+
+    async def initialize(self) -> None:
+        await self.inner.initialize()
+
+    async def shutdown(self) -> None:
+        await self.inner.shutdown()
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self.inner.read_timeout
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: object = None,
+        write_timeout: object = None,
+        connect_timeout: object = None,
+        pool_timeout: object = None,
+    ) -> tuple[int, bytes]:
+        api_method = url.rsplit("/", 1)[-1]
+        for attempt in range(1, self.attempts + 1):
+            last = attempt == self.attempts
+            try:
+                code, body = await self.inner.do_request(
+                    url, method, request_data, read_timeout, write_timeout, connect_timeout,  # type: ignore[arg-type]
+                    pool_timeout,  # type: ignore[arg-type]
+                )
+            except (TimedOut, NetworkError) as exc:
+                if last or api_method == "getUpdates":
+                    raise
+                log.info("%s failed (%s), retry %d", api_method, type(exc).__name__, attempt)
+                self.retries += 1
+                await self.sleep(min(0.5 * 2 ** (attempt - 1), MAX_WAIT))
+                continue
+            if code == 429 and not last:
+                self.retries += 1
+                await self.sleep(min(_retry_after(body), MAX_WAIT))
+                continue
+            if code >= 500 and not last:
+                self.retries += 1
+                await self.sleep(min(0.5 * 2 ** (attempt - 1), MAX_WAIT))
+                continue
+            return code, body
+        raise NetworkError("unreachable")  # pragma: no cover
+
+
+def _retry_after(body: bytes) -> float:
+    try:
+        return float(json.loads(body)["parameters"]["retry_after"])
+    except (ValueError, KeyError, TypeError):
+        return 1.0

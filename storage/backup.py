@@ -1,0 +1,86 @@
+"""Backups: SQLite's online backup API (a consistent copy while the bot runs), checked restores."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from storage.db import Database, StorageError
+
+
+def backup_to(db_path: Path, dest: Path) -> Path:
+    """Copy the live database to `dest` (a file, or a folder for a time-stamped name). Returns the file."""
+    if dest.suffix != ".sqlite3":
+        dest.mkdir(parents=True, exist_ok=True)
+        dest = dest / f"cchc-{datetime.now().strftime('%Y%m%d-%H%M%S-%f')}.sqlite3"
+    else:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+    if not db_path.exists():
+        raise StorageError(f"no database at {db_path}")
+    tmp = dest.with_suffix(".part")
+    src = sqlite3.connect(str(db_path))
+    try:
+        out = sqlite3.connect(str(tmp))
+        try:
+            src.backup(out)
+        finally:
+            out.close()
+    finally:
+        src.close()
+    os.replace(tmp, dest)
+    return dest
+
+
+def verify(path: Path) -> int:
+    """Integrity check and schema version of a backup file; raises StorageError when it is not usable."""
+    if not path.is_file():
+        raise StorageError(f"no file {path}")
+    with path.open("rb") as fh:
+        if fh.read(16) != b"SQLite format 3\x00":
+            raise StorageError(f"{path.name} is not an SQLite database")
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        ok = con.execute("PRAGMA integrity_check").fetchone()[0]
+        if ok != "ok":
+            raise StorageError(f"{path.name} fails the integrity check: {ok}")
+        try:
+            version = con.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0]
+        except sqlite3.DatabaseError:
+            raise StorageError(f"{path.name} is not a database of this bot (no schema_migrations)") from None
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(f"{path.name} cannot be read: {exc}") from None
+    finally:
+        con.close()
+    if version is None:
+        raise StorageError(f"{path.name} has no schema version")
+    if version > Database.latest_version():
+        raise StorageError(f"{path.name} comes from a newer bot (schema {version} > {Database.latest_version()})")
+    return int(version)
+
+
+def restore(backup: Path, db_path: Path) -> Path | None:
+    """Replace the database with a verified backup; the current database is backed up first.
+    Returns where the current database was saved (None when there was none)."""
+    verify(backup)
+    saved = None
+    if db_path.exists():
+        stamp = f"{datetime.now():%Y%m%d-%H%M%S}"
+        saved = backup_to(db_path, db_path.parent / "backups" / f"before-restore-{stamp}.sqlite3")
+    tmp = db_path.with_suffix(".restoring")
+    shutil.copyfile(backup, tmp)
+    for suffix in ("-wal", "-shm"):
+        Path(str(db_path) + suffix).unlink(missing_ok=True)
+    os.replace(tmp, db_path)
+    return saved
+
+
+def prune(folder: Path, keep: int) -> list[Path]:
+    """Keep the newest `keep` nightly backups in `folder`; returns what was removed."""
+    files = sorted(folder.glob("cchc-*.sqlite3"))
+    removed = files[:-keep] if keep > 0 and len(files) > keep else []
+    for f in removed:
+        f.unlink()
+    return removed
