@@ -66,6 +66,7 @@ class Services:
     _commune: Commune | None = None
     _tasks: TaskService | None = None
     _reports: ReportService | None = None
+    _calendar: WorkCalendar | None = None
     requests: dict[int, RequestState] = field(default_factory=dict)
     #: how the bot waits before retrying a send (replay and tests do not wait real seconds)
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
@@ -106,7 +107,9 @@ class Services:
 
     @property
     def calendar(self) -> WorkCalendar:
-        return self.settings.calendar()
+        if self._calendar is None:
+            self._calendar = self.settings.calendar()
+        return self._calendar
 
     @property
     def summaries(self) -> SummaryService:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from telegram import Update
+from telegram.ext import Job
 
 from bot.app import CCHCApplication, build_application, on_shutdown, on_startup
 from bot.config import Settings
@@ -168,10 +169,11 @@ class OfflineSession:
         assert jq is not None
         ran = 0
         while True:
-            due = [j for j in jq.jobs() if j.next_t is not None and j.next_t <= when]
-            if not due:
+            # APScheduler keeps its jobs ordered by next run time: the first one is the next due
+            first = next((j for j in jq.scheduler.get_jobs() if j.next_run_time is not None), None)
+            if first is None or first.next_run_time > when:
                 break
-            job = min(due, key=lambda j: (j.next_t, j.name or ""))
+            job: Job[Any] = Job.from_aps_job(first)
             assert job.next_t is not None
             if job.next_t > self.clock.now():
                 self.clock.set(job.next_t)

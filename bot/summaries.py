@@ -104,6 +104,7 @@ class SummaryService:
         rates = dossier_rates(dossiers.counts)
         kpis = check_kpis(await self.repos.plans.kpis(plan_id), rates) if plan_id else []
         week_start = week_bounds(today)[0]
+        last_reports = await self.repos.reports.last_reports(commune_id)
         silent, away = [], []
         for o in officers:
             if unit is not None and o.unit_key != unit:
@@ -113,7 +114,7 @@ class SummaryService:
                 continue
             if not allowed(o.roles, Perm.REPORT) or o.has_role("chairman", "vice_chairman"):
                 continue
-            last = await self.repos.reports.last_report_at(o.id)
+            last = last_reports.get(o.id)
             if last is None or datetime.fromisoformat(last).date() < week_start:
                 silent.append(o)
         plan_row = await self.repos.db.fetchone("SELECT title FROM plans WHERE id = ?", (plan_id,)) if plan_id else None

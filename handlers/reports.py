@@ -22,7 +22,7 @@ from bot.core.permissions import Perm, allowed
 from bot.core.text import fold
 from handlers.common import edit_html, esc, reply, send_html
 from handlers.render import readback_buttons, readback_text
-from jobs import schedule_at
+from jobs import cancel, schedule_at
 
 log = logging.getLogger(__name__)
 
@@ -206,10 +206,7 @@ async def _forged(update: Update, context: BotContext) -> None:
 
 
 def _cancel_expiry(context: BotContext, pending_id: int) -> None:
-    jq = context.application.job_queue
-    if jq is not None:
-        for job in jq.get_jobs_by_name(f"readback:{pending_id}"):
-            job.schedule_removal()
+    cancel(context.application, f"readback:{pending_id}")
 
 
 async def edited_message(update: Update, context: BotContext) -> None:

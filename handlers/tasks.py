@@ -188,7 +188,7 @@ async def giao(update: Update, context: BotContext) -> None:
             await reply(update, context, "assign.unknown_target", target=target)
             return
         await services.repos.tasks.set_owner(task, None, officer.id, now)
-        await services.db.execute("UPDATE tasks SET lead_units = ? WHERE id = ?", (f'["{unit}"]', task.id))
+        await services.repos.tasks.set_lead_units(task, [unit], officer.id, now)
         names = await services.repos.communes.unit_names(officer.commune_id)
         await reply(update, context, "assign.to_unit", code=task.code, unit=names.get(unit, unit))
         return

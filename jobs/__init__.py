@@ -20,9 +20,35 @@ def schedule_at(
         raise ValueError("schedule_at needs an aware datetime")
     jq = app.job_queue
     assert jq is not None, "install python-telegram-bot[job-queue]"
-    for old in jq.get_jobs_by_name(name):
-        old.schedule_removal()
-    return jq.run_once(callback, when=when, name=name, data=data)
+    index: dict[str, Job[Any]] = _INDEX.setdefault(id(jq), {})
+    old = index.pop(name, None)
+    if old is not None and not old.removed:
+        try:
+            old.schedule_removal()
+        except Exception:  # it ran already and was removed by the scheduler
+            pass
+    job = jq.run_once(callback, when=when, name=name, data=data)
+    index[name] = job
+    if len(index) > 2000:  # forget jobs that have run
+        for key in [k for k, j in index.items() if j.removed or j.next_t is None]:
+            del index[key]
+    return job
+
+
+def cancel(app: Application, name: str) -> None:
+    """Remove the job scheduled under `name`, if any."""
+    jq = app.job_queue
+    if jq is None:
+        return
+    job = _INDEX.get(id(jq), {}).pop(name, None)
+    if job is not None and not job.removed:
+        try:
+            job.schedule_removal()
+        except Exception:
+            pass
+
+
+_INDEX: dict[int, dict[str, Job[Any]]] = {}  # job queue -> name -> its latest job
 
 
 async def rebuild_jobs(app: Application) -> None:

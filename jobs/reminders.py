@@ -36,7 +36,7 @@ from bot.core.models import Officer, Task
 from bot.core.permissions import Perm, allowed
 from bot.core.schedule import Quiet, Rule, deliver_at, occurrence_key, parse_quiet, parse_when, reporting_calendar
 from bot.tasks import OPEN, belongs_to
-from jobs import schedule_at
+from jobs import cancel, schedule_at
 
 log = logging.getLogger(__name__)
 
@@ -84,10 +84,7 @@ async def rebuild(app: Application) -> None:
     for commune_id in await _communes(app):
         rules, quiet, specs = await load(app, commune_id)
         for kind, rule in rules.items():
-            jq = app.job_queue
-            assert jq is not None
-            for job in jq.get_jobs_by_name(job_name(commune_id, kind)):
-                job.schedule_removal()
+            cancel(app, job_name(commune_id, kind))
             if not rule.enabled:
                 continue
             last_slot = _last_slot(rule, now)

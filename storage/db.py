@@ -121,18 +121,23 @@ class Database:
         self._in_tx = False
         await self.conn.execute("COMMIT")
 
+    # Each call below is one hop to aiosqlite's thread (execute and fetch together); cursors are left to
+    # the garbage collector rather than closed with another hop.
     async def fetchone(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> aiosqlite.Row | None:
-        async with self.conn.execute(sql, params) as cur:
-            return await cur.fetchone()
+        rows = await self.conn.execute_fetchall(sql, params)
+        return next(iter(rows), None)
 
     async def fetchall(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[aiosqlite.Row]:
-        async with self.conn.execute(sql, params) as cur:
-            return list(await cur.fetchall())
+        return list(await self.conn.execute_fetchall(sql, params))
 
     async def execute(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> int:
         """Run one statement; returns lastrowid (for INSERT) or 0."""
-        async with self.conn.execute(sql, params) as cur:
-            return cur.lastrowid or 0
+        cur = await self.conn.execute(sql, params)
+        return cur.lastrowid or 0
+
+    async def rowcount(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> int:
+        cur = await self.conn.execute(sql, params)
+        return cur.rowcount
 
     # -- migrations -------------------------------------------------------------------------
     async def schema_version(self) -> int:

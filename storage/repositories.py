@@ -137,15 +137,30 @@ class OfficerRepo:
             await self.db.execute(f"UPDATE officers SET {key} = ? WHERE id = ?", (value, officer_id))
 
     async def set_active(self, telegram_id: int, active: bool) -> bool:
-        async with self.db.conn.execute(
+        return await self.db.rowcount(
             "UPDATE officers SET active = ? WHERE telegram_id = ?", (int(active), telegram_id)
-        ) as cur:
-            return cur.rowcount > 0
+        ) > 0
+
+
+class TaskCache:
+    """The current plan's tasks per commune, decoded once; every write to tasks goes through a repository
+    method that drops the commune's entry."""
+
+    def __init__(self) -> None:
+        self.tasks: dict[tuple[int, int], list[Task]] = {}
+
+    def drop(self, commune_id: int | None = None) -> None:
+        if commune_id is None:
+            self.tasks.clear()
+        else:
+            for key in [k for k in self.tasks if k[0] == commune_id]:
+                del self.tasks[key]
 
 
 class PlanRepo:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, cache: TaskCache | None = None) -> None:
         self.db = db
+        self.cache = cache or TaskCache()
 
     async def save_plan(
         self, commune_id: int, title: str, year: int, source_name: str | None, tasks: list[TaskSpec],
@@ -156,6 +171,7 @@ class PlanRepo:
         Returns (plan_id, tasks created, tasks updated).
         """
         created = updated = 0
+        self.cache.drop(commune_id)
         async with self.db.transaction() as conn:
             row = await self.db.fetchone(
                 "SELECT id FROM plans WHERE commune_id = ? AND year = ?", (commune_id, year)
@@ -214,10 +230,13 @@ class PlanRepo:
         plan_id = plan_id or await self.current_plan_id(commune_id)
         if plan_id is None:
             return []
-        rows = await self.db.fetchall(
-            "SELECT * FROM tasks WHERE commune_id = ? AND plan_id = ? ORDER BY id", (commune_id, plan_id)
-        )
-        return [_task(r) for r in rows]
+        cached = self.cache.tasks.get((commune_id, plan_id))
+        if cached is None:
+            rows = await self.db.fetchall(
+                "SELECT * FROM tasks WHERE commune_id = ? AND plan_id = ? ORDER BY id", (commune_id, plan_id)
+            )
+            cached = self.cache.tasks[(commune_id, plan_id)] = [_task(r) for r in rows]
+        return list(cached)
 
     async def task_by_code(self, commune_id: int, code: str) -> Task | None:
         row = await self.db.fetchone(
@@ -359,19 +378,28 @@ DOSSIER_KEYS: tuple[str, ...] = (
 
 
 class TaskRepo:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, cache: TaskCache | None = None) -> None:
         self.db = db
+        self.cache = cache or TaskCache()
 
     async def by_id(self, task_id: int) -> Task | None:
         row = await self.db.fetchone("SELECT * FROM tasks WHERE id = ?", (task_id,))
         return _task(row) if row else None
 
     async def set_owner(self, task: Task, owner_id: int | None, by: int | None, at: datetime) -> None:
+        self.cache.drop(task.commune_id)
         async with self.db.transaction():
             await self.db.execute("UPDATE tasks SET owner_id = ? WHERE id = ?", (owner_id, task.id))
             await self.history(task, "owner", str(task.owner_id or ""), str(owner_id or ""), by, at)
 
+    async def set_lead_units(self, task: Task, units: list[str], by: int | None, at: datetime) -> None:
+        self.cache.drop(task.commune_id)
+        async with self.db.transaction():
+            await self.db.execute("UPDATE tasks SET lead_units = ? WHERE id = ?", (json.dumps(units), task.id))
+            await self.history(task, "lead_units", json.dumps(list(task.lead_units)), json.dumps(units), by, at)
+
     async def set_due(self, task: Task, due: date, by: int | None, at: datetime) -> None:
+        self.cache.drop(task.commune_id)
         async with self.db.transaction():
             await self.db.execute("UPDATE tasks SET due_date = ? WHERE id = ?", (due.isoformat(), task.id))
             old = task.due_date.isoformat() if task.due_date else ""
@@ -396,6 +424,7 @@ class TaskRepo:
 
     async def refresh_progress(self, task_id: int) -> None:
         """Set the task's status and percent from its latest report that still counts."""
+        self.cache.drop()
         row = await self.db.fetchone(
             "SELECT percent, status, note, created_at FROM progress_reports WHERE task_id = ? AND undone = 0"
             " ORDER BY created_at DESC, id DESC LIMIT 1",
@@ -619,11 +648,10 @@ class InviteRepo:
         return dict(row) if row else None
 
     async def use(self, code: str, officer_id: int, at: datetime) -> bool:
-        async with self.db.conn.execute(
+        return await self.db.rowcount(
             "UPDATE invites SET used_by = ?, used_at = ? WHERE code = ? AND used_by IS NULL",
             (officer_id, at.isoformat(), code),
-        ) as cur:
-            return cur.rowcount == 1
+        ) == 1
 
 
 class Repositories:
@@ -633,12 +661,13 @@ class Repositories:
         self.db = db
         self.communes = CommuneRepo(db)
         self.officers = OfficerRepo(db)
-        self.plans = PlanRepo(db)
+        self.task_cache = TaskCache()
+        self.plans = PlanRepo(db, self.task_cache)
         self.inbox = InboxRepo(db)
         self.audit = AuditRepo(db)
         self.ledger = LedgerRepo(db)
         self.rules = RuleRepo(db)
-        self.tasks = TaskRepo(db)
+        self.tasks = TaskRepo(db, self.task_cache)
         self.reports = ReportRepo(db)
         self.pending = PendingRepo(db)
         self.invites = InviteRepo(db)

@@ -19,6 +19,25 @@ class WorkCalendar:
     def __init__(self, extra_holidays: Iterable[date] = (), extra_workdays: Iterable[date] = ()) -> None:
         self.extra_holidays = frozenset(extra_holidays)
         self.extra_workdays = frozenset(extra_workdays)
+        self._cumulative: dict[int, list[int]] = {}  # year -> working days up to each day of the year
+
+    def _upto(self, d: date) -> int:
+        """Working days from 1/1/2000 up to and including `d` (O(1) after each year's first use)."""
+        total = 0
+        for year in range(2000, d.year):
+            total += self._year(year)[-1]
+        return total + self._year(d.year)[d.timetuple().tm_yday - 1]
+
+    def _year(self, year: int) -> list[int]:
+        cum = self._cumulative.get(year)
+        if cum is None:
+            cum, n, d = [], 0, date(year, 1, 1)
+            while d.year == year:
+                n += self.is_workday(d)
+                cum.append(n)
+                d += timedelta(days=1)
+            self._cumulative[year] = cum
+        return cum
 
     def is_workday(self, d: date) -> bool:
         if d in self.extra_workdays:
@@ -48,15 +67,15 @@ class WorkCalendar:
         """Working days after `start` up to and including `end`; negative when `end` is before `start`."""
         if end == start:
             return 0
-        sign = 1 if end > start else -1
-        a, b = (start, end) if sign > 0 else (end, start)
-        count = 0
-        d = a + timedelta(days=1)
-        while d <= b:
-            if self.is_workday(d):
-                count += 1
-            d += timedelta(days=1)
-        return sign * count
+        if min(start, end).year < 2000:
+            sign = 1 if end > start else -1
+            a, b = (start, end) if sign > 0 else (end, start)
+            count, d = 0, a + timedelta(days=1)
+            while d <= b:
+                count += self.is_workday(d)
+                d += timedelta(days=1)
+            return sign * count
+        return self._upto(end) - self._upto(start)
 
 
 def parse_date_list(text: str | None) -> list[date]:
