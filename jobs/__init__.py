@@ -3,6 +3,7 @@ a stable name, so that replay's `advance_to` fires exactly what production would
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Coroutine
 from datetime import datetime
 from typing import Any
@@ -42,10 +43,8 @@ def cancel(app: Application, name: str) -> None:
         return
     job = _INDEX.get(id(jq), {}).pop(name, None)
     if job is not None and not job.removed:
-        try:
+        with contextlib.suppress(Exception):
             job.schedule_removal()
-        except Exception:
-            pass
 
 
 _INDEX: dict[int, dict[str, Job[Any]]] = {}  # job queue -> name -> its latest job
