@@ -24,10 +24,8 @@ def schedule_at(
     index: dict[str, Job[Any]] = _INDEX.setdefault(id(jq), {})
     old = index.pop(name, None)
     if old is not None and not old.removed:
-        try:
+        with contextlib.suppress(Exception):  # it ran already and was removed by the scheduler
             old.schedule_removal()
-        except Exception:  # it ran already and was removed by the scheduler
-            pass
     job = jq.run_once(callback, when=when, name=name, data=data)
     index[name] = job
     if len(index) > 2000:  # forget jobs that have run
