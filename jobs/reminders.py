@@ -162,20 +162,24 @@ async def send_once(
 
 
 async def send_batch(app: Application, rule: str, occurrence: str, items: list[Outgoing]) -> int:
-    """Claim (rule, person, occurrence) in the ledger for everyone at once, then send to those not sent
-    before. A claim whose message could not be delivered is released so a later run tries again.
-    Returns how many were sent now."""
+    """Send one occurrence of a rule to many people, once each: who had it already is read in one query;
+    each person is claimed ('sending') right before their message goes out and marked 'sent' after. After a
+    crash in the middle of a run, a restart sends the rest, and the one message that was in flight again
+    (it may have gone out: one possible duplicate rather than a missed reminder). A claim whose message
+    could not be delivered is released so a later run tries again. Returns how many were sent now."""
     if not items:
         return 0
     services = app.services  # type: ignore[attr-defined]
-    claimed = await services.repos.ledger.claim_many(
-        items[0].officer.commune_id, rule, occurrence, [x.officer.id for x in items], services.clock.now()
-    )
+    done = await services.repos.ledger.already(rule, occurrence, [x.officer.id for x in items])
     sent = 0
     for item in items:
-        if item.officer.id not in claimed:
+        if item.officer.id in done:
+            continue
+        if not await services.repos.ledger.claim(item.officer.commune_id, rule, item.officer.id, occurrence,
+                                                 services.clock.now()):
             continue
         if await deliver(app, item):
+            await services.repos.ledger.mark_sent(rule, item.officer.id, occurrence)
             sent += 1
         else:
             await services.repos.ledger.release(rule, item.officer.id, occurrence)

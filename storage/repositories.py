@@ -327,36 +327,39 @@ class LedgerRepo:
         self.db = db
 
     async def claim(self, commune_id: int, rule: str, officer_id: int, occurrence: str, at: datetime) -> bool:
-        """Record that this reminder is being sent; False if it was sent already."""
+        """Record that this reminder is being sent ('sending'); False if it was sent already. A 'sending' row
+        left by a crash is taken over: that message may or may not have gone out, and it goes again."""
         try:
             await self.db.execute(
-                "INSERT INTO reminder_ledger (commune_id, rule, officer_id, occurrence, sent_at)"
-                " VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO reminder_ledger (commune_id, rule, officer_id, occurrence, sent_at, state)"
+                " VALUES (?, ?, ?, ?, ?, 'sending')",
                 (commune_id, rule, officer_id, occurrence, at.isoformat()),
             )
         except sqlite3.IntegrityError:
-            return False
+            row = await self.db.fetchone(
+                "SELECT state FROM reminder_ledger WHERE rule = ? AND officer_id = ? AND occurrence = ?",
+                (rule, officer_id, occurrence),
+            )
+            return row is not None and row["state"] == "sending"
         return True
 
-    async def claim_many(
-        self, commune_id: int, rule: str, occurrence: str, officer_ids: list[int], at: datetime
-    ) -> set[int]:
-        """Claim one occurrence for many people in one transaction; returns those not sent before."""
+    async def mark_sent(self, rule: str, officer_id: int, occurrence: str) -> None:
+        await self.db.execute(
+            "UPDATE reminder_ledger SET state = 'sent' WHERE rule = ? AND officer_id = ? AND occurrence = ?",
+            (rule, officer_id, occurrence),
+        )
+
+    async def already(self, rule: str, occurrence: str, officer_ids: list[int]) -> set[int]:
+        """Who has this occurrence already (one query for a whole run)."""
         if not officer_ids:
             return set()
-        async with self.db.transaction():
-            marks = ",".join("?" for _ in officer_ids)
-            rows = await self.db.fetchall(
-                f"SELECT officer_id FROM reminder_ledger WHERE rule = ? AND occurrence = ? AND officer_id IN ({marks})",
-                (rule, occurrence, *officer_ids),
-            )
-            fresh = [oid for oid in dict.fromkeys(officer_ids) if oid not in {r["officer_id"] for r in rows}]
-            await self.db.conn.executemany(
-                "INSERT INTO reminder_ledger (commune_id, rule, officer_id, occurrence, sent_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                [(commune_id, rule, oid, occurrence, at.isoformat()) for oid in fresh],
-            )
-        return set(fresh)
+        marks = ",".join("?" for _ in officer_ids)
+        rows = await self.db.fetchall(
+            f"SELECT officer_id FROM reminder_ledger WHERE rule = ? AND occurrence = ? AND state = 'sent'"
+            f" AND officer_id IN ({marks})",
+            (rule, occurrence, *officer_ids),
+        )
+        return {int(r["officer_id"]) for r in rows}
 
     async def release(self, rule: str, officer_id: int, occurrence: str) -> None:
         """Forget a claim whose message could not be delivered, so it is tried again."""

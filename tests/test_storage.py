@@ -122,7 +122,11 @@ async def test_ledger_claims_each_reminder_once(repos: Repositories) -> None:
     commune = await repos.communes.get_or_create("Xã Thử")
     officer = await repos.officers.add(commune.id, 44, "A", ["officer"], None)
     assert await repos.ledger.claim(commune.id, "weekly", officer.id, "2026-W48", NOW)
+    # still 'sending' (a crash left it): taken over and sent again
+    assert await repos.ledger.claim(commune.id, "weekly", officer.id, "2026-W48", NOW)
+    await repos.ledger.mark_sent("weekly", officer.id, "2026-W48")
     assert not await repos.ledger.claim(commune.id, "weekly", officer.id, "2026-W48", NOW)
+    assert await repos.ledger.already("weekly", "2026-W48", [officer.id, 999]) == {officer.id}
     await repos.ledger.release("weekly", officer.id, "2026-W48")
     assert await repos.ledger.claim(commune.id, "weekly", officer.id, "2026-W48", NOW)
     assert await repos.ledger.count() == 1
