@@ -23,6 +23,11 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/parse_bench.py
 	$(BIN)/python bench/import_bench.py
+	$(BIN)/python bench/summary_bench.py
+	$(BIN)/python bench/reminder_bench.py
+	$(BIN)/python bench/replay_bench.py
+	$(BIN)/python bench/hostile_bench.py
+	$(BIN)/python bench/crash_bench.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
