@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 if TYPE_CHECKING:
@@ -103,36 +103,18 @@ class Settings(BaseSettings):
             raise ValueError(f"not a list of dates (YYYY-MM-DD or DD/MM/YYYY, comma-separated): {value!r}") from None
         return value
 
-    @field_validator("weekly_ping", "deadline_check", "escalation", "dossier_request")
+    @field_validator("weekly_ping", "deadline_check", "escalation", "dossier_request", "quiet_hours",
+                     "report_calendar", "backup_at")
     @classmethod
-    def _when(cls, value: str) -> str:
-        from bot.core.schedule import ScheduleError, parse_when
+    def _schedule(cls, value: str, info: ValidationInfo) -> str:
+        from bot.core import schedule
 
+        check = {"quiet_hours": schedule.parse_quiet,
+                 "report_calendar": lambda v: schedule.reporting_calendar(v, 2026)}.get(info.field_name or "",
+                                                                                       schedule.parse_when)
         try:
-            parse_when(value)
-        except ScheduleError as exc:
-            raise ValueError(str(exc)) from None
-        return value
-
-    @field_validator("quiet_hours")
-    @classmethod
-    def _quiet(cls, value: str) -> str:
-        from bot.core.schedule import ScheduleError, parse_quiet
-
-        try:
-            parse_quiet(value)
-        except ScheduleError as exc:
-            raise ValueError(str(exc)) from None
-        return value
-
-    @field_validator("report_calendar")
-    @classmethod
-    def _calendar(cls, value: str) -> str:
-        from bot.core.schedule import ScheduleError, reporting_calendar
-
-        try:
-            reporting_calendar(value, 2026)
-        except (ScheduleError, ValueError) as exc:
+            check(value)
+        except ValueError as exc:  # ScheduleError is a ValueError
             raise ValueError(str(exc)) from None
         return value
 

@@ -124,17 +124,30 @@ async def expire_readback(context: BotContext) -> None:
                     readback_buttons(t, fresh))
 
 
-async def readback_button(update: Update, context: BotContext) -> None:
+async def _own_pending(
+    update: Update, context: BotContext, pattern: str
+) -> tuple[re.Match[str], dict[str, Any], Officer] | None:
+    """The read-back a button speaks of (its id is the pattern's first number), if it is the presser's
+    own; stale or forged data is audited and answered, and None returned."""
     query = update.callback_query
     officer = context.officer
     if query is None or officer is None or not query.data:
-        return
-    m = re.fullmatch(r"rb:(save|edit|cancel):(\d+)", query.data)
-    services = context.services
-    pending = await services.repos.pending.get(int(m.group(2))) if m else None
+        return None
+    m = re.fullmatch(pattern, query.data)
+    pending = await context.services.repos.pending.get(int(m.group("id"))) if m else None
     if m is None or pending is None or pending["officer_id"] != officer.id:
         await _forged(update, context)
+        return None
+    return m, pending, officer
+
+
+async def readback_button(update: Update, context: BotContext) -> None:
+    found = await _own_pending(update, context, r"rb:(save|edit|cancel):(?P<id>\d+)")
+    query = update.callback_query
+    if found is None or query is None:
         return
+    m, pending, officer = found
+    services = context.services
     action = m.group(1)
     t = context.t
     chat_id, message_id = pending["chat_id"], pending["bot_message_id"] or (
@@ -172,16 +185,12 @@ async def readback_button(update: Update, context: BotContext) -> None:
 
 
 async def pick_button(update: Update, context: BotContext) -> None:
+    found = await _own_pending(update, context, r"pick:(?P<id>\d+):(\d+):(\d+)")
     query = update.callback_query
-    officer = context.officer
-    if query is None or officer is None or not query.data:
+    if found is None or query is None:
         return
-    m = re.fullmatch(r"pick:(\d+):(\d+):(\d+)", query.data)
+    m, pending, officer = found
     services = context.services
-    pending = await services.repos.pending.get(int(m.group(1))) if m else None
-    if m is None or pending is None or pending["officer_id"] != officer.id:
-        await _forged(update, context)
-        return
     if pending["state"] not in ("pending", "draft"):
         await query.answer(context.t(f"readback.already_{pending['state']}"), show_alert=True)
         return
