@@ -539,12 +539,13 @@ class ReportRepo:
     async def last_reports(self, commune_id: int) -> dict[int, str]:
         """officer id -> time of their latest report that still counts (progress or dossier)."""
         rows = await self.db.fetchall(
-            "SELECT officer_id, MAX(at) AS at FROM (SELECT officer_id, MAX(created_at) AS at FROM progress_reports"
-            " WHERE commune_id = ? AND undone = 0 GROUP BY officer_id UNION ALL SELECT officer_id, MAX(created_at)"
-            " FROM dossier_reports WHERE commune_id = ? AND undone = 0 GROUP BY officer_id) GROUP BY officer_id",
-            (commune_id, commune_id),
+            "SELECT o.id AS officer_id,"
+            " (SELECT MAX(created_at) FROM progress_reports p WHERE p.officer_id = o.id AND p.undone = 0) AS p,"
+            " (SELECT MAX(created_at) FROM dossier_reports d WHERE d.officer_id = o.id AND d.undone = 0) AS d"
+            " FROM officers o WHERE o.commune_id = ?",
+            (commune_id,),
         )
-        return {int(r["officer_id"]): r["at"] for r in rows}
+        return {int(r["officer_id"]): max(x for x in (r["p"], r["d"]) if x) for r in rows if r["p"] or r["d"]}
 
     async def done_dates(self, task_ids: list[int]) -> dict[int, date]:
         """When each task was reported done (the date it names, else the day of the report)."""
