@@ -70,9 +70,7 @@ async def text_message(update: Update, context: BotContext) -> None:
     if not allowed(officer.roles, Perm.REPORT):
         await reply(update, context, "misc.forbidden")
         return
-    for pending in await services.repos.pending.open_for(officer.id):
-        if pending["state"] == "editing":  # the corrected message after ✏️ Sửa
-            await services.repos.pending.update(pending["id"], state="replaced")
+    await services.repos.pending.replace_editing(officer.id)  # the corrected message after ✏️ Sửa
     pending = await services.reports.create(
         officer, result, text=text, chat_id=officer.telegram_id if in_group else chat.id,
         source_message_id=message.message_id, inbox_id=context.state.inbox_id, now=now,

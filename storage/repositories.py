@@ -614,12 +614,12 @@ class PendingRepo:
                 "UPDATE pending_reports SET bot_message_id = ? WHERE id = ?", (bot_message_id, pending_id)
             )
 
-    async def open_for(self, officer_id: int) -> list[dict[str, Any]]:
-        rows = await self.db.fetchall(
-            "SELECT id FROM pending_reports WHERE officer_id = ? AND state IN ('pending', 'draft', 'editing')"
-            " ORDER BY id", (officer_id,),
+    async def replace_editing(self, officer_id: int) -> int:
+        """The corrected message after ✏️ Sửa has come: the read-backs waiting for it are replaced."""
+        return await self.db.rowcount(
+            "UPDATE pending_reports SET state = 'replaced' WHERE officer_id = ? AND state = 'editing'",
+            (officer_id,),
         )
-        return [p for r in rows if (p := await self.get(int(r["id"]))) is not None]
 
     async def all_open(self) -> list[dict[str, Any]]:
         rows = await self.db.fetchall("SELECT id FROM pending_reports WHERE state = 'pending' ORDER BY id")
