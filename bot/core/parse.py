@@ -93,28 +93,34 @@ def _fold_char(ch: str) -> str:
     return ch if ch.isascii() else " "
 
 
-_FOLD_CACHE: dict[str, str] = {}
+class _FoldTable(dict[int, str]):
+    """A str.translate table that fills itself: each character folded once, then looked up in C."""
+
+    def __missing__(self, code: int) -> str:
+        folded = _fold_char(chr(code))
+        if len(self) < 20000:
+            self[code] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 def fold_1to1(text: str) -> str:
     """Fold each character to one lower-case ASCII character (non-letters outside ASCII → space)."""
-    out = []
-    cache = _FOLD_CACHE
-    for ch in text:
-        f = cache.get(ch)
-        if f is None:
-            f = _fold_char(ch)
-            if len(cache) < 5000:
-                cache[ch] = f
-        out.append(f)
-    return "".join(out)
+    if text.isascii():
+        return text.lower()
+    return text.translate(_FOLD_TABLE)
 
 
 def prepare(text: str) -> tuple[str, str]:
     """(original, folded) of equal length: NFC, stray combining marks dropped, capped."""
-    text = unicodedata.normalize("NFC", text[:MAX_CHARS])
-    if any(unicodedata.combining(c) for c in text):
-        text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text[:MAX_CHARS]
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+        if _COMBINING.search(text):
+            text = _COMBINING.sub("", text)
     return text, fold_1to1(text)
 
 
@@ -168,6 +174,7 @@ _PAST_EXPLICIT = re.compile(r"\b(?:da|roi|vua|hom qua|hom kia|tuan truoc|thang t
 _BLOCKED = re.compile(
     r"\b(?:vuong(?: mac)?|gap kho khan|kho khan|chua the|khong the|bi cham|cham tien do|cham so voi|dang cham"
     r"|con cham|bi tre|tam dung|tam hoan|tam ngung|ngung|bi ket|dang ket|ach tac|bi treo"
+    r"|cham(?! nhat| diem| cong| soc| tra)"
     r"|(?:dang|con|van|phai) cho|cho (?:y kien|huyen|tinh|phe duyet|duyet|ky|ket qua|phan hoi|huong dan"
     r"|cap tren|xac nhan|kinh phi|bo sung|thong nhat|lanh dao|chu tich|so|phong)"
     r"|thieu (?:kinh phi|nhan luc|nguoi|von|thiet bi|may|huong dan))\b"
@@ -191,7 +198,14 @@ _QUESTION = re.compile(
 )
 
 
+_FRACTION = re.compile(r"\b(?:dat|duoc|hoan thanh|xong|lam duoc|khoang|tien do)\s*:?\s*([123])/([234])(?![\d/])")
+_FRACTIONS = {("1", "2"): 50, ("1", "3"): 33, ("2", "3"): 67, ("1", "4"): 25, ("3", "4"): 75}
+
+
 def _percent(s: str) -> int | None:
+    f = _FRACTION.search(s)
+    if f and (f.group(1), f.group(2)) in _FRACTIONS:
+        return _FRACTIONS[(f.group(1), f.group(2))]
     m = _PCT.search(s)
     if m:
         value = int(m.group(1))
@@ -231,6 +245,7 @@ _MONTH_OR_QUARTER = re.compile(r"\b(?:thang (1[0-2]|0?[1-9])|quy ([1-4]|iv|iii|i
 
 def _future_only_date(seg: str, today: date) -> date | None:
     """A date written without a year whose occurrence this year is still ahead (a deadline)."""
+    seg = _FRACTION.sub(" ", seg)
     for _, _, day, month, year in find_absolute_dates(seg):
         if year is None:
             d = safe_date(today.year, month, day)
@@ -247,6 +262,7 @@ def _future_only_date(seg: str, today: date) -> date | None:
 
 
 def _date(seg: str, today: date, *, past: bool) -> date | None:
+    seg = _FRACTION.sub(" ", seg)
     for _, _, day, month, year in find_absolute_dates(seg):
         d = safe_date(year, month, day) if year else nearest(month, day, today, past=past)
         if d is not None:
@@ -310,6 +326,8 @@ _FILLER = re.compile(
     r"|tong|da|dat|voi|ca|cua|ho|hoso)\b[\s:=,\-–]*)*$"
 )
 _PAKN_AFTER = re.compile(r"\s*(?:pakn|phan anh|kien nghi|y kien)\b")
+_CHANNELS = frozenset({"online", "direct", "postal"})
+_NOUN_ONLY = re.compile(r"^\s*(?:hs|ho so|tthc|ho so tthc)\s*$")
 _PAKN_CONTEXT = re.compile(r"\b(?:pakn|phan anh|kien nghi)\b")
 _DOSSIER_NOUN = re.compile(r"\b(?:hs|ho so|tthc|pakn|bcci|thu tuc)\b")
 _DOSSIER_VOCAB = re.compile(
@@ -341,6 +359,7 @@ def _dossier_pairs(s: str, blocked_spans: list[tuple[int, int]]) -> list[_Pair]:
             continue
         nums.append((m.start(), m.end(), int(m.group(1).replace(".", ""))))
     used: set[int] = set()
+    used_by: dict[int, str] = {}
     pairs: list[_Pair] = []
     key_starts = [k[0] for k in keys]
     for i, (ks, ke, key) in enumerate(keys):
@@ -360,13 +379,16 @@ def _dossier_pairs(s: str, blocked_spans: list[tuple[int, int]]) -> list[_Pair]:
                 ns, ne, value = nums[j]
                 if ne > ks:
                     continue
-                if j not in used and ns >= prev_key_end and ks - ne <= 40 and _FILLER.match(s[ne:ks]):
+                shared = key in _CHANNELS and used_by.get(j) == "received" and _NOUN_ONLY.match(s[ne:ks])
+                if (j not in used or shared) and (ns >= prev_key_end or shared) and ks - ne <= 40 and _FILLER.match(
+                        s[ne:ks]):
                     chosen = (j, ns, ne, value)
                 break
         if chosen is None:
             continue
         j, ns, ne, value = chosen
         used.add(j)
+        used_by.setdefault(j, key or "")
         if _PAKN_AFTER.match(s, ne) or _PAKN_AFTER.match(s, ke):
             key = {"received": "feedback_received", "resolved": "feedback_answered"}.get(key, key)
         pairs.append(_Pair(min(ks, ns), max(ke, ne), key, value))
@@ -405,11 +427,13 @@ def parse_message(text: str, now: datetime) -> ParseResult:
                 return a, b
         return sentences[-1]
 
-    # spans that are not dossier counts: task codes, dates, percents
-    blocked_spans = [(r.start, r.end) for r in refs]
-    blocked_spans += [(a, b) for a, b, *_ in find_absolute_dates(s)]
-    blocked_spans += [(m.start(), m.end()) for m in _PCT.finditer(s)]
-    pairs = _dossier_pairs(s, blocked_spans)
+    pairs: list[_Pair] = []
+    if _KEY_RE.search(s):
+        # spans that are not dossier counts: task codes, dates, percents
+        blocked_spans = [(r.start, r.end) for r in refs]
+        blocked_spans += [(a, b) for a, b, *_ in find_absolute_dates(s)]
+        blocked_spans += [(m.start(), m.end()) for m in _PCT.finditer(s)]
+        pairs = _dossier_pairs(s, blocked_spans)
     if refs:
         ref_sentences = {sentence_of(r.start) for r in refs}
         pairs = [p for p in pairs if sentence_of(p.start) not in ref_sentences
