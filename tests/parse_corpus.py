@@ -148,6 +148,12 @@ CORPUS: list[tuple[str, list[dict[str, Any]], dict[str, Any] | None]] = [
     ("nv 2.13 hoàn thành 3/4", [P("2.13", 75, "in_progress")], None),
     ("nv 1.4 xong ngày 3/4", [P("1.4", 100, "done", "2026-04-03")], None),
     ("3.3 80%", [P("3.3", 80, "in_progress")], None),
+    ("nv 1.1 đã xong, nv 1.2 đang làm 60%", [P("1.1", 100, "done"), P("1.2", 60, "in_progress")], None),
+    ("nhiệm vụ 2.3 hoàn thành 80 phần trăm", [P("2.3", 80, "in_progress")], None),
+    ("nv 3.1 chưa làm được vì thiếu người", [P("3.1", None, "blocked")], None),
+    ("nv 5.1.2 dự kiến xong 30.11", [P("5.1.2", None, "in_progress", "2026-11-30")], None),
+    ("nv 2.9 trễ hạn rồi", [P("2.9", None, "blocked")], None),
+    ("mục 3.3 đạt 2/3", [P("3.3", 67, "in_progress")], None),
     # -- task named in words -----------------------------------------------------------------
     ("Tuyên truyền CCHC trên loa truyền thanh đạt 60%", [P(None, 60, "in_progress")], None),
     ("Kế hoạch kiểm tra công vụ đã xong", [P(None, 100, "done")], None),
@@ -206,6 +212,10 @@ CORPUS: list[tuple[str, list[dict[str, Any]], dict[str, Any] | None]] = [
     ("tháng này 45 hồ sơ trực tuyến", [], D(*M, online=45)),
     ("hôm nay nhận 12 hs trực tuyến", [], D("2026-11-27", "2026-11-27", received=12, online=12)),
     ("trong tuần tiếp nhận 40 hs", [], D(*W, received=40)),
+    ("hs tuần này: nhận 45 (dvc 20), trả kq 40, trễ 1", [], D(*W, received=45, online=20, resolved=40, late=1)),
+    ("PAKN tháng này 4, đã trả lời 4", [], D(*M, feedback_received=4, feedback_answered=4)),
+    ("tháng 10 nhận 200 hs trực tuyến 90 bưu chính 5 trực tiếp 105", [],
+     D(*LM, received=200, online=90, postal=5, direct=105)),
     ("Tuần này bộ phận một cửa tiếp nhận 56 hồ sơ (trực tuyến 30, bưu chính 2), giải quyết 50, trễ hạn 1", [],
      D(*W, received=56, online=30, postal=2, resolved=50, late=1)),
     ("Tổng số hồ sơ: 1.030 (kỳ trước chuyển sang 30, tiếp nhận mới 1.000)", [],
@@ -240,6 +250,9 @@ CORPUS: list[tuple[str, list[dict[str, Any]], dict[str, Any] | None]] = [
     ("...", [], None),
     ("🙏🙏🙏", [], None),
     ("Năm 2026 là năm chuyển đổi số", [], None),
+    ("nv 2.3 xong chưa em?", [], None),
+    ("sđt 0912345678", [], None),
+    ("vâng ạ", [], None),
 ]
 
 

@@ -174,7 +174,7 @@ _PAST_EXPLICIT = re.compile(r"\b(?:da|roi|vua|hom qua|hom kia|tuan truoc|thang t
 _BLOCKED = re.compile(
     r"\b(?:vuong(?: mac)?|gap kho khan|kho khan|chua the|khong the|bi cham|cham tien do|cham so voi|dang cham"
     r"|con cham|bi tre|tam dung|tam hoan|tam ngung|ngung|bi ket|dang ket|ach tac|bi treo"
-    r"|cham(?! nhat| diem| cong| soc| tra)"
+    r"|cham(?! nhat| diem| cong| soc| tra)|tre han|qua han|tre hen|bi tre han"
     r"|(?:dang|con|van|phai) cho|cho (?:y kien|huyen|tinh|phe duyet|duyet|ky|ket qua|phan hoi|huong dan"
     r"|cap tren|xac nhan|kinh phi|bo sung|thong nhat|lanh dao|chu tich|so|phong)"
     r"|thieu (?:kinh phi|nhan luc|nguoi|von|thiet bi|may|huong dan))\b"
@@ -287,11 +287,11 @@ _KEY_PHRASES: dict[str, str | None] = {
     "nhan": "received", "da nhan": "received",
     # channels
     "dich vu cong truc tuyen": "online", "dvc truc tuyen": "online", "truc tuyen": "online", "online": "online",
-    "qua mang": "online", "dvctt": "online", "truc tiep": "direct",
+    "qua mang": "online", "dvctt": "online", "dvc": "online", "dich vu cong": "online", "truc tiep": "direct",
     "buu chinh cong ich": "postal", "buu chinh": "postal", "bcci": "postal", "qua buu dien": "postal",
     "buu dien": "postal",
     # outcomes
-    "da giai quyet xong": "resolved", "da giai quyet": "resolved", "giai quyet xong": "resolved",
+    "da tra kq": "resolved", "tra kq": "resolved", "da giai quyet xong": "resolved", "da giai quyet": "resolved", "giai quyet xong": "resolved",
     "da tra ket qua": "resolved", "tra ket qua": "resolved", "xu ly xong": "resolved", "giai quyet": "resolved",
     "da xu ly": "resolved",
     "truoc han": "early", "som han": "early", "dung han": "on_time",
@@ -323,7 +323,8 @@ _AFTER_NUM_NOT_COUNT = re.compile(
 _BEFORE_NUM_NOT_COUNT = re.compile(r"(?:ngay|thang|quy|nam|tuan|dien thoai|sdt|hotline|lan|thu|nv|muc)\s*:?\s*$")
 _FILLER = re.compile(
     r"^[\s:=,\-–(]*(?:(?:la|duoc|co|gom|khoang|hs|ho so|thu tuc|tthc|thu tuc hanh chinh|so|luong|so luong|moi"
-    r"|tong|da|dat|voi|ca|cua|ho|hoso)\b[\s:=,\-–]*)*$"
+    r"|tong|da|dat|voi|ca|cua|ho|hoso|tuan nay|thang nay|quy nay|nam nay|hom nay|tuan truoc|thang truoc"
+    r"|trong tuan|trong thang)\b[\s:=,\-–]*)*$"
 )
 _PAKN_AFTER = re.compile(r"\s*(?:pakn|phan anh|kien nghi|y kien)\b")
 _CHANNELS = frozenset({"online", "direct", "postal"})
