@@ -291,7 +291,8 @@ _KEY_PHRASES: dict[str, str | None] = {
     "buu chinh cong ich": "postal", "buu chinh": "postal", "bcci": "postal", "qua buu dien": "postal",
     "buu dien": "postal",
     # outcomes
-    "da tra kq": "resolved", "tra kq": "resolved", "da giai quyet xong": "resolved", "da giai quyet": "resolved", "giai quyet xong": "resolved",
+    "da tra kq": "resolved", "tra kq": "resolved",
+    "da giai quyet xong": "resolved", "da giai quyet": "resolved", "giai quyet xong": "resolved",
     "da tra ket qua": "resolved", "tra ket qua": "resolved", "xu ly xong": "resolved", "giai quyet": "resolved",
     "da xu ly": "resolved",
     "truoc han": "early", "som han": "early", "dung han": "on_time",
