@@ -94,10 +94,7 @@ async def _send_readback(update: Update, context: BotContext, pending: dict[str,
     if sent is None:
         sent = await send_html(update, context, text, markup=markup)
     if sent is not None:
-        await services.repos.pending.update(pending["id"], bot_message_id=sent.message_id)
-        if sent.chat.id != pending["chat_id"]:
-            await services.db.execute("UPDATE pending_reports SET chat_id = ? WHERE id = ?",
-                                      (sent.chat.id, pending["id"]))
+        await services.repos.pending.update(pending["id"], bot_message_id=sent.message_id, chat_id=sent.chat.id)
     if markup is not None:
         when = services.clock.now() + timedelta(minutes=services.settings.readback_minutes)
         schedule_at(context.application, expire_readback, when, f"readback:{pending['id']}", pending["id"])

@@ -600,7 +600,7 @@ class PendingRepo:
 
     async def update(
         self, pending_id: int, *, state: str | None = None, payload: dict[str, Any] | None = None,
-        bot_message_id: int | None = None,
+        bot_message_id: int | None = None, chat_id: int | None = None,
     ) -> None:
         if state is not None:
             await self.db.execute("UPDATE pending_reports SET state = ? WHERE id = ?", (state, pending_id))
@@ -611,7 +611,8 @@ class PendingRepo:
             )
         if bot_message_id is not None:
             await self.db.execute(
-                "UPDATE pending_reports SET bot_message_id = ? WHERE id = ?", (bot_message_id, pending_id)
+                "UPDATE pending_reports SET bot_message_id = ?, chat_id = COALESCE(?, chat_id) WHERE id = ?",
+                (bot_message_id, chat_id, pending_id),
             )
 
     async def replace_editing(self, officer_id: int) -> int:

@@ -379,7 +379,6 @@ def _split_sections(raw: list[str]) -> tuple[list[str], list[str], list[str]]:
     org: list[str] = []
     table: list[str] = []
     mode = "pre"
-    saw_task_section = False
     for raw_line in raw:
         if "\t" in raw_line:
             table.append(raw_line)
@@ -390,7 +389,7 @@ def _split_sections(raw: list[str]) -> tuple[list[str], list[str], list[str]]:
         if head:
             h = fold(head.group(2))
             if re.search(r"nhiem vu|noi dung|giai phap", h):
-                mode, saw_task_section = "body", True
+                mode = "body"
                 continue
             if "to chuc thuc hien" in h:
                 mode = "org"
@@ -407,9 +406,6 @@ def _split_sections(raw: list[str]) -> tuple[list[str], list[str], list[str]]:
             org.append(line)
         elif mode == "pre":
             body.append(line)  # a plan with no roman headings: the whole text is the body
-    if saw_task_section:
-        # drop what came before the task section when one was found
-        pass
     return body, org, table
 
 
