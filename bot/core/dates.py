@@ -199,8 +199,8 @@ def _relative(m: re.Match[str], today: date, *, past: bool) -> date | None:
 
 # -- dossier periods ----------------------------------------------------------------------------
 _RANGE = re.compile(
-    r"\btu(?: ngay)? (\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}|\d{2}))?\s*(?:den|toi|-|–)\s*(?:ngay )?"
-    r"(?:(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}|\d{2}))?|(nay|hom nay))"
+    r"(?:\btu(?: ngay)? |(?<![\d/.-]))(\d{1,2})([/.-])(\d{1,2})(?:\2(\d{4}|\d{2}))?\s*(?:den|toi|-|–)\s*(?:ngay )?"
+    r"(?:(\d{1,2})([/.-])(\d{1,2})(?:\6(\d{4}|\d{2}))?(?![\d/])|(nay|hom nay))"
 )
 _PERIOD = re.compile(
     r"\b(?:"
@@ -229,27 +229,30 @@ _PERIOD = re.compile(
 def find_period(s: str, today: date) -> tuple[date, date] | None:
     m = _RANGE.search(s)
     if m:
-        start_year = full_year(m.group(3)) if m.group(3) else None
-        if m.group(7):
-            end = today
-        else:
-            end_year = full_year(m.group(6)) if m.group(6) else None
-            end_m, end_d = int(m.group(5)), int(m.group(4))
-            if end_year is None:
-                end_year = start_year or today.year
-                cand = safe_date(end_year, end_m, end_d)
-                if start_year is None and cand is not None and cand > today:
-                    end_year -= 1
-            maybe_end = safe_date(end_year, end_m, end_d)
-            if maybe_end is None:
-                return None
-            end = maybe_end
-        start = safe_date(start_year or end.year, int(m.group(2)), int(m.group(1)))
-        if start is None:
+        d1, m1, y1 = int(m.group(1)), int(m.group(3)), m.group(4)
+        if m.group(9):  # "đến nay"
+            end: date | None = today
+            year = full_year(y1) if y1 else today.year
+            start = safe_date(year, m1, d1)
+            if start is not None and start > today and not y1:
+                start = safe_date(year - 1, m1, d1)
+            return (start, today) if start is not None and start <= today else None
+        d2, m2, y2 = int(m.group(5)), int(m.group(7)), m.group(8)
+        if y1 or y2:
+            start = safe_date(full_year(y1 or y2), m1, d1)
+            end = safe_date(full_year(y2 or y1), m2, d2)
+        else:  # no year: the latest such period that has begun
+            year = today.year
+            start = safe_date(year, m1, d1)
+            if start is not None and start > today:
+                year -= 1
+                start = safe_date(year, m1, d1)
+            end = safe_date(year, m2, d2)
+            if start is not None and end is not None and end < start:
+                end = safe_date(year + 1, m2, d2)
+        if start is None or end is None or start > end:
             return None
-        if start > end and start_year is None:
-            start = safe_date(start.year - 1, start.month, start.day) or start
-        return (start, end) if start <= end else None
+        return start, end
     for pm in _PERIOD.finditer(s):
         got = _period(pm, today)
         if got is not None:

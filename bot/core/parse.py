@@ -128,7 +128,7 @@ def prepare(text: str) -> tuple[str, str]:
 _CODE = r"\d{1,2}(?:\.\d{1,2}){1,3}"
 _REF = re.compile(
     r"(?:\b(?P<crit>tctp|tcxp|tc)\s*(?P<ccode>\d{1,2}(?:\.\d{1,2}){0,3})(?![\d/%]|[.,]\d)"
-    r"|\b(?:nhiem\s*vu|nv|muc|n\.v)(?:\s*so)?\s*[:#]?\s*(?P<code>" + _CODE + r")(?![\d/%]|[.,]\d)"
+    r"|\b(?:nhiem\s*vu|nv|muc|n\.v)(?:\s*so)?\s*[:#]?\s*(?P<code>\d{1,2}(?:[.,]\d{1,2}){1,3})(?![\d/%]|[.,]\d)"
     r"|(?P<lead>(?:^|[,;:\n+&]|\bva\b|\bvoi\b|\bcung\b|\s-\s)\s*)(?P<bare>" + _CODE + r")(?![\d/%]|[.,]\d))"
 )
 
@@ -145,8 +145,8 @@ def find_refs(s: str) -> list[_Ref]:
     for m in _REF.finditer(s):
         if m.group("crit"):
             refs.append(_Ref(m.start(), m.end(), f"{m.group('crit').upper()} {m.group('ccode')}"))
-        elif m.group("code"):
-            refs.append(_Ref(m.start(), m.end(), m.group("code")))
+        elif m.group("code"):  # "nv 2,3": a comma typed for the dot
+            refs.append(_Ref(m.start(), m.end(), m.group("code").replace(",", ".")))
         else:
             start = m.start("bare")
             refs.append(_Ref(start, m.end(), m.group("bare")))
@@ -162,12 +162,13 @@ _HALF = re.compile(r"\b(?:mot|1) nua\b|\bnua chung\b")
 _NEG_DONE = re.compile(r"\b(?:chua|gan|sap|chua the) (?:xong|hoan thanh|hoan tat|hoan thien|dat)\b")
 _DONE = re.compile(
     r"\b(?:xong|hoan thanh|hoan tat|hoan thien|da thuc hien|ok roi|ok|done|da ban hanh|da trien khai xong"
-    r"|da nop|da gui)\b"
+    r"|da nop|da gui|(?<!tp-)(?<!tp )ht)\b"
 )
 _FUTURE = re.compile(
     r"\b(?:se|du kien|dk|sap|chuan bi|phan dau|ke hoach|tuan (?:sau|toi)|thang (?:sau|toi)|nam (?:sau|toi)"
     r"|ngay mai|mai|ngay kia|\d+ (?:ngay|hom|tuan|thang) nua|cuoi (?:tuan|thang|nam|quy)|het (?:thang|nam|quy)"
-    r"|quy (?:[1-4]|iv|iii|ii|i)|han|truoc(?= (?:ngay )?\d)|kip|trong (?:tuan|thang|quy|nam))\b"
+    r"|quy (?:[1-4]|iv|iii|ii|i)|han(?=\s*(?::|la\b|ngay\b|cuoi\b|\d))|truoc(?= (?:ngay )?\d)|kip"
+    r"|trong (?:tuan|thang|quy|nam))\b"
 )
 _PAST = re.compile(r"\b(?:da|roi|vua|hom qua|hom kia|hom nay|xong roi|tuan truoc|thang truoc|tu)\b")
 _PAST_EXPLICIT = re.compile(r"\b(?:da|roi|vua|hom qua|hom kia|tuan truoc|thang truoc|nam truoc|nam ngoai)\b")
