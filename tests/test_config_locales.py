@@ -73,3 +73,19 @@ def test_vietnamese_number_and_date_formats() -> None:
 def test_missing_key_falls_back_to_vietnamese_then_fails_loudly() -> None:
     with pytest.raises(KeyError):
         translator("vi")("no.such.key")
+
+
+def test_production_application_is_built_with_retries_and_the_rate_limiter(tmp_path: Path) -> None:
+    from telegram.ext import AIORateLimiter
+
+    from bot.app import build_application
+    from bot.retry import RetryingRequest
+
+    token = "123456789:AAH-production-token-abcdefghijkl"
+    s = load_settings(env_file=None, token=token, db_path=tmp_path / "p.sqlite3", mode="webhook",
+                      webhook_url="https://cchc.example.vn", base_url="http://127.0.0.1:8081")
+    app = build_application(s)
+    assert app.bot.token == token
+    assert isinstance(app.bot.request, RetryingRequest)
+    assert isinstance(app.bot.rate_limiter, AIORateLimiter)
+    assert app.bot.base_url.startswith("http://127.0.0.1:8081/bot")
