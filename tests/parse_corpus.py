@@ -158,6 +158,9 @@ CORPUS: list[tuple[str, list[dict[str, Any]], dict[str, Any] | None]] = [
     ("nv 2,3 xong", [P("2.3", 100, "done")], None),
     ("nv 8.3 xong trước thời hạn", [P("8.3", 100, "done")], None),
     ("nv 2.1 ht", [P("2.1", 100, "done")], None),
+    ("nv 1.1 100", [P("1.1", 100, "done")], None),
+    ("nv 1.3: 0", [P("1.3", 0, "in_progress")], None),
+    ("nv 3.2 đạt 60% (chờ huyện duyệt)", [P("3.2", 60, "blocked")], None),
     ("nv 2.7: Đã trình UBND huyện, chờ phê duyệt", [P("2.7", None, "blocked")], None),
     ("Kính báo cáo anh: nhiệm vụ 1.4 em đã hoàn thành ngày hôm qua ạ", [P("1.4", 100, "done", "2026-11-26")], None),
     ("- NV 1.1: xong\n- NV 1.2: 70%, dự kiến 5/12\n- NV 1.3: vướng do chưa có kinh phí",
@@ -221,6 +224,10 @@ CORPUS: list[tuple[str, list[dict[str, Any]], dict[str, Any] | None]] = [
     ("hôm nay nhận 12 hs trực tuyến", [], D("2026-11-27", "2026-11-27", received=12, online=12)),
     ("trong tuần tiếp nhận 40 hs", [], D(*W, received=40)),
     ("tuần 23/11-29/11 nhận 40 hs", [], D(*W, received=40)),
+    ("tuần này: 45 hồ sơ, 20 trực tuyến, 2 trễ hạn", [], D(*W, received=45, online=20, late=2)),
+    ("Số hồ sơ tiếp nhận trong tuần là 45", [], D(*W, received=45)),
+    ("Hồ sơ TTHC tháng 11 - Tiếp nhận: 120 - Đã giải quyết: 110 - Quá hạn: 0", [],
+     D(*M, received=120, resolved=110, late=0)),
     ("từ 01-11-2026 đến 15-11-2026 nhận 70 hs", [], D("2026-11-01", "2026-11-15", received=70)),
     ("từ 15/12 đến 14/03 nhận 100 hs", [], D("2025-12-15", "2026-03-14", received=100)),
     ("Quý IV/2026: tiếp nhận 512 hồ sơ; giải quyết 500 hồ sơ (trước hạn 400, đúng hạn 95, quá hạn 5); "
@@ -267,6 +274,7 @@ CORPUS: list[tuple[str, list[dict[str, Any]], dict[str, Any] | None]] = [
     ("nv 2.3 xong chưa em?", [], None),
     ("sđt 0912345678", [], None),
     ("vâng ạ", [], None),
+    ("Tỷ lệ đúng hạn tháng này 100%", [], None),
 ]
 
 

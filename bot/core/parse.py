@@ -330,6 +330,9 @@ _FILLER = re.compile(
 )
 _PAKN_AFTER = re.compile(r"\s*(?:pakn|phan anh|kien nghi|y kien)\b")
 _CHANNELS = frozenset({"online", "direct", "postal"})
+_CLAUSE_BREAK = re.compile(r"[,;(]")
+_KEYS_AFTER = "truc tuyen|truc tiep|buu chinh|qua han|tre han|dung han|truoc han|dang|da|rut|so hoa|ton"
+_RATE_WORDS = re.compile(r"\b(?:ty le|ti le)\b")
 _NOUN_ONLY = re.compile(r"^\s*(?:hs|ho so|tthc|ho so tthc)\s*$")
 _PAKN_CONTEXT = re.compile(r"\b(?:pakn|phan anh|kien nghi)\b")
 _DOSSIER_NOUN = re.compile(r"\b(?:hs|ho so|tthc|pakn|bcci|thu tuc)\b")
@@ -373,7 +376,7 @@ def _dossier_pairs(s: str, blocked_spans: list[tuple[int, int]]) -> list[_Pair]:
         for j, (ns, ne, value) in enumerate(nums):
             if j in used or ns < ke:
                 continue
-            if ns < next_key and ns - ke <= 40 and _FILLER.match(s[ke:ns]):
+            if ns < next_key and ns - ke <= 40 and _FILLER.match(s[ke:ns]) and not _CLAUSE_BREAK.search(s[ke:ns]):
                 chosen = (j, ns, ne, value)
             break
         if chosen is None:  # "45 hồ sơ trực tuyến": the number before the key
@@ -395,6 +398,12 @@ def _dossier_pairs(s: str, blocked_spans: list[tuple[int, int]]) -> list[_Pair]:
         if _PAKN_AFTER.match(s, ne) or _PAKN_AFTER.match(s, ke):
             key = {"received": "feedback_received", "resolved": "feedback_answered"}.get(key, key)
         pairs.append(_Pair(min(ks, ns), max(ke, ne), key, value))
+    if pairs and not any(p.key in ("received", "total") for p in pairs):
+        # "tuần này: 45 hồ sơ, 20 trực tuyến": a count of dossiers with no verb is what was received
+        for j, (ns, ne, value) in enumerate(nums):
+            if j not in used and re.match(r"\s*(?:hs|ho so)\b(?!\s*(?:" + _KEYS_AFTER + r"))", s[ne:ne + 30]):
+                pairs.append(_Pair(ns, ne, "received", value))
+                break
     return pairs
 
 
@@ -450,7 +459,7 @@ def parse_message(text: str, now: datetime) -> ParseResult:
         if _QUESTION.search(s) and not _PCT.search(s):
             items = []  # "nv 2.3 là việc gì?", "nv 2.3 xong chưa?": questions, not reports
         result.progress = [i for i in items if i.percent is not None or i.status or i.date]
-    elif not pairs or not _DOSSIER_VOCAB.search(s):
+    elif (not pairs or not _DOSSIER_VOCAB.search(s)) and not _RATE_WORDS.search(s):
         item = _hint_item(orig, s, today)
         if item is not None:
             result.progress = [item]
@@ -511,8 +520,14 @@ def _progress_items(
     return items
 
 
+_BARE_NUMBER = re.compile(r"^\s*[:\-–]?\s*(\d{1,3})\s*[.!]*\s*$")
+
+
 def _analyse(seg: str, seg_orig: str, today: date) -> ProgressItem:
     percent = _percent(seg)
+    bare = _BARE_NUMBER.match(seg) if percent is None else None
+    if bare and int(bare.group(1)) <= 100:  # "nv 1.1 100", "nv 1.3: 0": a percent without its sign
+        percent = int(bare.group(1))
     status, _ = _status(seg, seg_orig, percent)
     if status == "done" and percent is None:
         percent = 100
