@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import functools
 import html
+import re
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 
 from bot.app import BotContext
+from bot.core.models import Officer
 from bot.core.permissions import Perm, allowed
 
 Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
@@ -87,3 +89,15 @@ async def edit_html(
     except BadRequest as exc:  # "message is not modified" and friends: nothing to do
         if "not modified" not in str(exc).lower():
             raise
+
+
+def button(
+    update: Update, context: BotContext, pattern: str
+) -> tuple[CallbackQuery, Officer, re.Match[str] | None] | None:
+    """A registered officer's button press and its callback data matched against `pattern`
+    (None when it is not one; the match is None when the data does not fit)."""
+    query = update.callback_query
+    officer = context.officer
+    if query is None or officer is None or not query.data:
+        return None
+    return query, officer, re.fullmatch(pattern, query.data)

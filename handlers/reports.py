@@ -20,7 +20,7 @@ from bot.core.models import Officer
 from bot.core.parse import parse_message
 from bot.core.permissions import Perm, allowed
 from bot.core.text import fold
-from handlers.common import edit_html, esc, reply, send_html
+from handlers.common import button, edit_html, esc, reply, send_html
 from handlers.render import readback_buttons, readback_text
 from jobs import cancel, schedule_at
 
@@ -124,11 +124,10 @@ async def _own_pending(
 ) -> tuple[re.Match[str], dict[str, Any], Officer] | None:
     """The read-back a button speaks of (its id is the pattern's first number), if it is the presser's
     own; stale or forged data is audited and answered, and None returned."""
-    query = update.callback_query
-    officer = context.officer
-    if query is None or officer is None or not query.data:
+    pressed = button(update, context, pattern)
+    if pressed is None:
         return None
-    m = re.fullmatch(pattern, query.data)
+    _, officer, m = pressed
     pending = await context.services.repos.pending.get(int(m.group("id"))) if m else None
     if m is None or pending is None or pending["officer_id"] != officer.id:
         await _forged(update, context)

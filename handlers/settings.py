@@ -13,7 +13,7 @@ from bot.core.absence import parse_absence
 from bot.core.parse import ParseResult, ProgressItem
 from bot.core.permissions import Perm
 from bot.core.schedule import ScheduleError, parse_quiet, parse_when, reporting_calendar
-from handlers.common import reply, requires, send_html
+from handlers.common import button, reply, requires, send_html
 from jobs.reminders import KINDS, load, rebuild
 
 _NAMES = {"nhacviec": "weekly_ping", "han": "deadlines", "baocaochutich": "escalation", "lichbaocao": "reporting",
@@ -114,11 +114,10 @@ async def quick_update(update: Update, context: BotContext) -> None:
     """A one-tap button of the weekly ping: into the normal read-back (nothing saved before ✅ Lưu)."""
     from handlers.reports import _forged, _send_readback
 
-    query = update.callback_query
-    officer = context.officer
-    if query is None or officer is None or not query.data:
+    pressed = button(update, context, r"q:(\d+):(\d{1,3}|done|blocked)")
+    if pressed is None:
         return
-    m = re.fullmatch(r"q:(\d+):(\d{1,3}|done|blocked)", query.data)
+    query, officer, m = pressed
     services = context.services
     task = await services.repos.tasks.by_id(int(m.group(1))) if m else None
     if m is None or task is None or task.commune_id != officer.commune_id:

@@ -16,7 +16,7 @@ from bot.core.permissions import Perm, allowed
 from bot.core.summary import KpiCheck, Progress, intake, previous_period
 from bot.i18n import Translator
 from bot.summaries import Summary
-from handlers.common import esc, reply, requires, send_html
+from handlers.common import button, esc, reply, requires, send_html
 from handlers.render import short
 
 MAX_CHARS = 4096
@@ -181,11 +181,10 @@ def _delta(t: Translator, d: float, points: bool = False) -> str:
 
 
 async def summary_button(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    officer = context.officer
-    if query is None or officer is None or not query.data:
+    pressed = button(update, context, r"tt:([aucx]):(\d{4}-\d\d-\d\d):(\d{4}-\d\d-\d\d)")
+    if pressed is None:
         return
-    m = re.fullmatch(r"tt:([aucx]):(\d{4}-\d\d-\d\d):(\d{4}-\d\d-\d\d)", query.data)
+    query, officer, m = pressed
     if m is None:
         await query.answer()
         return
