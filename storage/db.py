@@ -6,7 +6,9 @@ Each migration file `NNNN_name.sql` is applied in one transaction and recorded i
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -63,12 +65,23 @@ def utcnow_iso() -> str:
 
 
 class Database:
-    """One aiosqlite connection in autocommit mode; `transaction()` groups writes."""
+    """One aiosqlite connection in autocommit mode; `transaction()` groups writes.
+
+    The connection is shared by every coroutine (updates, jobs), so a transaction belongs to the task that
+    opened it: other tasks' statements wait until it ends instead of landing inside it.
+    """
+
+    #: how often (seconds) `generation()` asks SQLite whether another connection committed
+    EXTERNAL_CHECK_SECONDS = 2.0
 
     def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
         self.conn = conn
         self.path = path
-        self._in_tx = False
+        self._tx_task: asyncio.Task[Any] | None = None
+        self._tx_lock = asyncio.Lock()
+        self._data_version: int | None = None
+        self._generation = 0
+        self._checked_at = float("-inf")
 
     @classmethod
     async def open(cls, path: Path | str, *, migrate: bool = True) -> Database:
@@ -106,38 +119,76 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """BEGIN IMMEDIATE … COMMIT; nested use joins the outer transaction."""
-        if self._in_tx:
+        """BEGIN IMMEDIATE … COMMIT; nested use (same task) joins the outer transaction."""
+        me = asyncio.current_task()
+        if self._tx_task is not None and self._tx_task is me:
             yield self.conn
             return
-        await self.conn.execute("BEGIN IMMEDIATE")
-        self._in_tx = True
-        try:
-            yield self.conn
-        except BaseException:
-            self._in_tx = False
-            await self.conn.execute("ROLLBACK")
-            raise
-        self._in_tx = False
-        await self.conn.execute("COMMIT")
+        async with self._tx_lock:
+            self._tx_task = me
+            try:
+                await self.conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self.conn
+                except BaseException:
+                    await self.conn.execute("ROLLBACK")
+                    self._generation += 1  # caches may hold rows that are no more
+                    raise
+                await self.conn.execute("COMMIT")
+            finally:
+                self._tx_task = None
+
+    async def _wait_foreign_tx(self) -> None:
+        """A statement outside any transaction waits while another task's transaction is open."""
+        while self._tx_task is not None and self._tx_task is not asyncio.current_task():
+            async with self._tx_lock:
+                pass
 
     # Each call below is one hop to aiosqlite's thread (execute and fetch together); cursors are left to
     # the garbage collector rather than closed with another hop.
     async def fetchone(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> aiosqlite.Row | None:
+        if self._tx_task is not None:
+            await self._wait_foreign_tx()
         rows = await self.conn.execute_fetchall(sql, params)
         return next(iter(rows), None)
 
     async def fetchall(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[aiosqlite.Row]:
+        if self._tx_task is not None:
+            await self._wait_foreign_tx()
         return list(await self.conn.execute_fetchall(sql, params))
 
     async def execute(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> int:
         """Run one statement; returns lastrowid (for INSERT) or 0."""
+        if self._tx_task is not None:
+            await self._wait_foreign_tx()
         cur = await self.conn.execute(sql, params)
         return cur.lastrowid or 0
 
     async def rowcount(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> int:
+        if self._tx_task is not None:
+            await self._wait_foreign_tx()
         cur = await self.conn.execute(sql, params)
         return cur.rowcount
+
+    async def executemany(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        if self._tx_task is not None:
+            await self._wait_foreign_tx()
+        await self.conn.executemany(sql, rows)
+
+    async def generation(self) -> int:
+        """A number that changes when a transaction is rolled back and when another connection (the CLI,
+        a restore) has committed to the database, checked at most every EXTERNAL_CHECK_SECONDS:
+        in-memory caches compare it to drop what may be stale. This connection's own commits do not
+        change it: repositories drop their caches themselves when they write."""
+        now = time.monotonic()
+        if now - self._checked_at >= self.EXTERNAL_CHECK_SECONDS:
+            self._checked_at = now
+            row = await self.fetchone("PRAGMA data_version")
+            version = int(row[0]) if row else 0
+            if self._data_version is not None and version != self._data_version:
+                self._generation += 1
+            self._data_version = version
+        return self._generation
 
     # -- migrations -------------------------------------------------------------------------
     async def schema_version(self) -> int:

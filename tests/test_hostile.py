@@ -40,6 +40,10 @@ async def _check(tmp: Path, messages: list[tuple[int, str]], forged: list[str]) 
             await session.advance_to(session.clock.now() + timedelta(seconds=5))
         await session.send_text(OFFICER, "nv 1.1 đạt 50%")
         message = session.api.latest_with_buttons.get(OFFICER["id"])
+        db = session.app.services.db
+        officer_id = (await db.fetchone("SELECT id FROM officers WHERE telegram_id = ?", (OFFICER["id"],)))[0]
+        before_states = [tuple(r) for r in await db.fetchall(
+            "SELECT id, state, payload FROM pending_reports WHERE officer_id = ? ORDER BY id", (officer_id,))]
         for data in forged:
             for person in (OFFICE, STRANGER):
                 if message is not None:
@@ -47,7 +51,13 @@ async def _check(tmp: Path, messages: list[tuple[int, str]], forged: list[str]) 
         inbox = await session.app.services.repos.inbox.all()
         assert all(r["status"] in ("handled", "refused") for r in inbox), [r for r in inbox if r["status"]
                                                                            not in ("handled", "refused")]
-        assert await session.app.services.repos.reports.count_progress(session.app.services.commune.id) == 0
+        # forged presses by others leave the officer's read-backs as they were and save nothing of theirs
+        # (the office may act on its own read-backs: that is no forgery)
+        after_states = [tuple(r) for r in await db.fetchall(
+            "SELECT id, state, payload FROM pending_reports WHERE officer_id = ? ORDER BY id", (officer_id,))]
+        assert after_states == before_states
+        saved = await db.fetchone("SELECT COUNT(*) FROM progress_reports WHERE officer_id = ?", (officer_id,))
+        assert saved is not None and saved[0] == 0
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

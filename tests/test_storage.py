@@ -139,3 +139,78 @@ async def test_transaction_rolls_back_on_error(repos: Repositories) -> None:
             await repos.officers.add(commune.id, 45, "B", ["officer"], None)
             raise RuntimeError("stop")
     assert await repos.officers.by_telegram_id(45) is None
+
+
+async def test_another_tasks_statement_waits_for_an_open_transaction(repos: Repositories) -> None:
+    """Jobs and updates share one connection: a write from another task must not land inside (and be
+    rolled back with) a transaction it has nothing to do with."""
+    import asyncio
+
+    commune = await repos.communes.get_or_create("Xã Thử")
+    inside = asyncio.Event()
+
+    async def failing_transaction() -> None:
+        async with repos.db.transaction():
+            await repos.officers.add(commune.id, 46, "C", ["officer"], None)
+            inside.set()
+            await asyncio.sleep(0.05)  # the other task tries to write meanwhile
+            raise RuntimeError("stop")
+
+    async def other_write() -> None:
+        await inside.wait()
+        await repos.officers.add(commune.id, 47, "D", ["officer"], None)
+
+    results = await asyncio.gather(failing_transaction(), other_write(), return_exceptions=True)
+    assert isinstance(results[0], RuntimeError) and results[1] is None
+    assert await repos.officers.by_telegram_id(46) is None
+    assert (await repos.officers.by_telegram_id(47)) is not None
+
+
+async def test_officer_cache_sees_changes_made_by_another_connection(repos: Repositories, db_path: Path) -> None:
+    """The CLI deactivating an officer while the bot runs takes effect without a restart."""
+    commune = await repos.communes.get_or_create("Xã Thử")
+    await repos.officers.add(commune.id, 48, "E", ["officer"], None)
+    found = await repos.officers.by_telegram_id(48)
+    assert found is not None and found.active
+    repos.db.EXTERNAL_CHECK_SECONDS = 0.0
+    other = await Database.open(db_path)
+    await Repositories(other).officers.set_active(48, False)
+    await other.close()
+    again = await repos.officers.by_telegram_id(48)
+    assert again is not None and not again.active
+
+
+async def test_task_cache_sees_a_plan_imported_by_another_connection(repos: Repositories, db_path: Path) -> None:
+    commune = await repos.communes.get_or_create("Xã Thử")
+    spec = TaskSpec(code="1.1", area="", title="Ban hành kế hoạch", lead_units=["van-phong"],
+                    product="Kế hoạch", deadline_text="Tháng 1", due_date=date(2026, 1, 31))
+    await repos.plans.save_plan(commune.id, "KH 2026", 2026, None, [spec], [])
+    assert [t.code for t in await repos.plans.tasks(commune.id)] == ["1.1"]
+    repos.db.EXTERNAL_CHECK_SECONDS = 0.0
+    other = await Database.open(db_path)
+    spec2 = TaskSpec(code="1.2", area="", title="Kiểm tra")
+    await Repositories(other).plans.save_plan(commune.id, "KH 2026", 2026, None, [spec, spec2], [])
+    await other.close()
+    assert [t.code for t in await repos.plans.tasks(commune.id)] == ["1.1", "1.2"]
+
+
+async def test_inbox_outcomes_are_written_behind_and_flushed(repos: Repositories) -> None:
+    import asyncio
+
+    ids = [await repos.inbox.store(update_id=i, user_id=5, chat_id=5, kind="text", text=str(i), raw_json="{}",
+                                   received_at=NOW) for i in range(3)]
+    repos.inbox.FLUSH_AFTER_SECONDS = 0.05
+    for iid in ids:
+        await repos.inbox.mark_later(iid, "handled")
+    raw = await repos.db.fetchall("SELECT status FROM inbox ORDER BY id")
+    assert [r[0] for r in raw] == ["received"] * 3  # not yet: one write for many later
+    await asyncio.sleep(0.2)
+    raw = await repos.db.fetchall("SELECT status FROM inbox ORDER BY id")
+    assert [r[0] for r in raw] == ["handled"] * 3  # the timer flushed them
+    # a full buffer is written at once
+    more = [await repos.inbox.store(update_id=10 + i, user_id=5, chat_id=5, kind="text", text="x", raw_json="{}",
+                                    received_at=NOW) for i in range(repos.inbox.FLUSH_AT)]
+    for iid in more:
+        await repos.inbox.mark_later(iid, "refused")
+    row = await repos.db.fetchone("SELECT COUNT(*) FROM inbox WHERE status = 'refused'")
+    assert row is not None and row[0] == repos.inbox.FLUSH_AT
