@@ -23,32 +23,28 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 FLOOR = r"""
-import asyncio, json, sys
-from datetime import datetime
+import asyncio, sys
+from pathlib import Path
 from telegram.ext import TypeHandler
 import handlers
-from bot.config import load_settings
-from bot.core.clock import ManualClock
-from bot.session import OfflineSession
-
-def register_nothing(app):
-    async def nothing(update, context):
-        return None
-    app.add_handler(TypeHandler(object, nothing))
-
-handlers.register_handlers = register_nothing
 import bot.app
-bot.app.register_handlers = register_nothing
+from bot.config import load_settings
+from bot.replay import load_script, run_replay
 
-async def main(path, db):
-    from bot.replay import load_script
-    steps = load_script(__import__('pathlib').Path(path))
-    settings = load_settings(env_file=None, db_path=db)
-    s = OfflineSession(settings, ManualClock(steps[0].at))
-    async with s:
-        for step in steps:
-            await s.send_text(step.user, step.value)
-asyncio.run(main(sys.argv[1], sys.argv[2]))
+MODE = sys.argv[3]  # nothing | reply | reply+db
+
+def register(app):
+    async def handler(update, context):
+        if MODE == "nothing" or update.effective_message is None:
+            return
+        if MODE == "reply+db":  # one round trip to aiosqlite's thread, as storing the raw update needs
+            await context.application.services.db.fetchone("SELECT 1")
+        await update.effective_message.reply_text("ok")
+    app.add_handler(TypeHandler(object, handler))
+
+handlers.register_handlers = bot.app.register_handlers = register
+settings = load_settings(env_file=None, db_path=Path(sys.argv[2]))
+asyncio.run(run_replay(settings, load_script(Path(sys.argv[1])), files_dir=Path(sys.argv[2]).parent, out=sys.stdout))
 """
 
 
@@ -109,11 +105,19 @@ def main() -> None:
                        check=True, capture_output=True, cwd=ROOT, env={**env, "CCHC_LOCALE": "vi"})
     env_flood = {**env, "CCHC_FLOOD_LIMIT": "1000"}
     full = run([sys.executable, "-m", "bot", "replay", str(path), "--db", str(db)], env_flood)
-    floor = run([sys.executable, "-c", FLOOR, str(path), str(tmp / "floor.sqlite3")], env_flood)
-    print(f"replay of {args.messages:,} messages from {args.officers} officers, whole process:")
-    print(f"  real handlers : {full:6.1f} s  {args.messages / full:7.0f} updates/s (target ≥ 300)")
-    print(f"  no-op handlers: {floor:6.1f} s  {args.messages / floor:7.0f} updates/s (python-telegram-bot's floor)")
-    print(f"  ratio         : {full / floor:6.2f}× the floor (target ≤ 2×)")
+    floors = {mode: run([sys.executable, "-c", FLOOR, str(path), str(tmp / f"floor-{i}.sqlite3"), mode], env_flood)
+              for i, mode in enumerate(("nothing", "reply", "reply+db"))}
+    floor = floors["nothing"]
+    n = args.messages
+    print(f"replay of {n:,} messages from {args.officers} officers, whole process (`python -m bot replay`):")
+    print(f"  real handlers             : {full:6.1f} s  {n / full:7.0f} updates/s (target ≥ 300)")
+    print(f"  handlers that do nothing  : {floor:6.1f} s  {n / floor:7.0f} updates/s (python-telegram-bot's floor)")
+    print(f"  ratio                     : {full / floor:6.2f}× the floor (target ≤ 2×)")
+    print("what the floor becomes once a handler does the least this bot must (answer; store before anything):")
+    for mode, label in (("reply", "one reply"), ("reply+db", "one reply + one aiosqlite trip")):
+        secs = floors[mode]
+        print(f"  {label:26s}: {secs:6.1f} s  {n / secs:7.0f} updates/s  ({secs / floor:4.2f}× the floor;"
+              f" real handlers are {full / secs:4.2f}× this)")
     print(f"idle resident memory of the bot (console on that database): {idle_rss(db, env):.0f} MB (target ≤ 150 MB)")
 
 

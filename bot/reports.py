@@ -70,13 +70,10 @@ class ReportService:
         inbox_id: int | None, now: datetime,
     ) -> dict[str, Any]:
         payload = await self.payload(officer, result, text, now.date())
-        pid = await self.repos.pending.create(
+        return await self.repos.pending.create(
             commune_id=officer.commune_id, officer_id=officer.id, chat_id=chat_id,
             source_message_id=source_message_id, inbox_id=inbox_id, payload=payload, at=now,
         )
-        pending = await self.repos.pending.get(pid)
-        assert pending is not None
-        return pending
 
     async def replace(self, pending: dict[str, Any], officer: Officer, result: ParseResult, text: str,
                       today: date) -> dict[str, Any]:
@@ -151,12 +148,9 @@ class ReportService:
         return None
 
     async def expire(self, pending_id: int) -> dict[str, Any] | None:
-        """An unconfirmed read-back becomes a draft (kept, still savable)."""
-        pending = await self.repos.pending.get(pending_id)
-        if pending is None or pending["state"] != "pending":
-            return None
-        await self.repos.pending.update(pending_id, state="draft")
-        return pending
+        """An unconfirmed read-back becomes a draft (kept, still savable); returns it, or None when it
+        was saved, cancelled or replaced meanwhile."""
+        return await self.repos.pending.transition(pending_id, "pending", "draft")
 
     async def undo_last(self, officer: Officer) -> dict[str, Any] | None:
         pending = await self.repos.pending.last_saved(officer.id)

@@ -83,6 +83,8 @@ class Services:
 
     async def close(self) -> None:
         if self._db is not None:
+            if self._repos is not None:
+                await self._repos.inbox.flush()
             await self._db.close()
             self._db = None
             self._repos = None

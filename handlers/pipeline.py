@@ -3,7 +3,7 @@
 1. `store_raw` (group -2): the raw update goes into the inbox before anything else touches it.
 2. `gatekeeper` (group -1): finds the sender's officer record; strangers and deactivated users get the
    refusal and nothing more (the attempt is audited), except `/start <invite code>`.
-3. `mark_handled` (last group): the inbox row is marked handled.
+3. `mark_handled` (last group): the inbox row is marked handled (written behind, see `InboxRepo`).
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ async def gatekeeper(update: object, context: BotContext) -> None:
     if verdict != "ok":
         state = context.state
         if state.inbox_id is not None:
-            await services.repos.inbox.mark(state.inbox_id, "throttled")
+            await services.repos.inbox.mark_later(state.inbox_id, "throttled")
         if verdict == "block":
             await services.repos.audit.log("throttled", user_id=user.id, at=services.clock.now())
             if update.effective_chat is not None and update.effective_chat.type == "private":
@@ -104,7 +104,7 @@ async def gatekeeper(update: object, context: BotContext) -> None:
         detail=_kind(update),
     )
     if state.inbox_id is not None:
-        await services.repos.inbox.mark(state.inbox_id, "refused")
+        await services.repos.inbox.mark_later(state.inbox_id, "refused")
     chat = update.effective_chat
     if update.callback_query:
         await update.callback_query.answer(context.t("refuse.short"), show_alert=True)
@@ -120,6 +120,6 @@ async def mark_handled(update: object, context: BotContext) -> None:
         return
     state = context.services.requests.pop(update.update_id, None)
     if state and state.inbox_id is not None:
-        await context.services.repos.inbox.mark(
+        await context.services.repos.inbox.mark_later(
             state.inbox_id, "handled", commune_id=state.officer.commune_id if state.officer else None
         )

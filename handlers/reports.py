@@ -70,7 +70,6 @@ async def text_message(update: Update, context: BotContext) -> None:
     if not allowed(officer.roles, Perm.REPORT):
         await reply(update, context, "misc.forbidden")
         return
-    await services.repos.pending.replace_editing(officer.id)  # the corrected message after ✏️ Sửa
     pending = await services.reports.create(
         officer, result, text=text, chat_id=officer.telegram_id if in_group else chat.id,
         source_message_id=message.message_id, inbox_id=context.state.inbox_id, now=now,
@@ -112,11 +111,9 @@ async def expire_readback(context: BotContext) -> None:
         return
     officer = await services.repos.officers.by_id(pending["officer_id"])
     t = services.t(officer)
-    fresh = await services.repos.pending.get(pending_id)
-    assert fresh is not None
     await edit_html(context, pending["chat_id"], pending["bot_message_id"],
-                    readback_text(t, fresh["payload"], "draft") + "\n" + t("readback.draft_hint"),
-                    readback_buttons(t, fresh))
+                    readback_text(t, pending["payload"], "draft") + "\n" + t("readback.draft_hint"),
+                    readback_buttons(t, pending))
 
 
 async def _own_pending(

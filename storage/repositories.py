@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 from collections.abc import Iterable
@@ -88,13 +89,36 @@ class CommuneRepo:
 
 
 class OfficerRepo:
+    """Officers. Every update asks who its sender is, so found officers are kept in memory: this
+    repository's writes drop the cache, and so does a commit by another connection (the CLI), seen
+    within `Database.EXTERNAL_CHECK_SECONDS`."""
+
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._by_tg: dict[int, Officer] = {}
+        self._by_id: dict[int, Officer] = {}
+        self._generation = 0
+
+    def _drop(self) -> None:
+        self._by_tg.clear()
+        self._by_id.clear()
+
+    async def _cached(self) -> None:
+        generation = await self.db.generation()
+        if generation != self._generation:
+            self._generation = generation
+            self._drop()
+
+    def _keep(self, officer: Officer) -> Officer:
+        self._by_tg[officer.telegram_id] = officer
+        self._by_id[officer.id] = officer
+        return officer
 
     async def add(
         self, commune_id: int, telegram_id: int, name: str, roles: Iterable[str], unit_key: str | None,
         locale: str = "vi",
     ) -> Officer:
+        self._drop()
         try:
             oid = await self.db.execute(
                 "INSERT INTO officers (commune_id, telegram_id, name, roles, unit_key, locale, created_at)"
@@ -110,12 +134,18 @@ class OfficerRepo:
         return officer
 
     async def by_id(self, officer_id: int) -> Officer | None:
+        await self._cached()
+        if (hit := self._by_id.get(officer_id)) is not None:
+            return hit
         row = await self.db.fetchone("SELECT * FROM officers WHERE id = ?", (officer_id,))
-        return _officer(row) if row else None
+        return self._keep(_officer(row)) if row else None
 
     async def by_telegram_id(self, telegram_id: int) -> Officer | None:
+        await self._cached()
+        if (hit := self._by_tg.get(telegram_id)) is not None:
+            return hit
         row = await self.db.fetchone("SELECT * FROM officers WHERE telegram_id = ?", (telegram_id,))
-        return _officer(row) if row else None
+        return self._keep(_officer(row)) if row else None
 
     async def list(self, commune_id: int | None = None, *, active_only: bool = False) -> list[Officer]:
         sql, params = "SELECT * FROM officers WHERE 1=1", []
@@ -129,6 +159,7 @@ class OfficerRepo:
 
     async def update(self, officer_id: int, **fields: object) -> None:
         allowed = {"roles", "unit_key", "away_until", "reminders_paused_until", "locale", "active"}
+        self._drop()
         for key, value in fields.items():
             if key not in allowed:
                 raise ValueError(key)
@@ -137,6 +168,7 @@ class OfficerRepo:
             await self.db.execute(f"UPDATE officers SET {key} = ? WHERE id = ?", (value, officer_id))
 
     async def set_active(self, telegram_id: int, active: bool) -> bool:
+        self._drop()
         return await self.db.rowcount(
             "UPDATE officers SET active = ? WHERE telegram_id = ?", (int(active), telegram_id)
         ) > 0
@@ -148,13 +180,24 @@ class TaskCache:
 
     def __init__(self) -> None:
         self.tasks: dict[tuple[int, int], list[Task]] = {}
+        self.plan_ids: dict[int, int | None] = {}
+        self.generation = 0
 
     def drop(self, commune_id: int | None = None) -> None:
         if commune_id is None:
             self.tasks.clear()
+            self.plan_ids.clear()
         else:
+            self.plan_ids.pop(commune_id, None)
             for key in [k for k in self.tasks if k[0] == commune_id]:
                 del self.tasks[key]
+
+    async def check(self, db: Database) -> None:
+        """Drop everything when another connection (the CLI importing a plan) has committed."""
+        generation = await db.generation()
+        if generation != self.generation:
+            self.generation = generation
+            self.drop()
 
 
 class PlanRepo:
@@ -218,15 +261,21 @@ class PlanRepo:
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 [(commune_id, plan_id, k, target, op, text) for k, target, op, text in kpis],
             )
+        self.cache.drop(commune_id)
         return plan_id, created, updated
 
     async def current_plan_id(self, commune_id: int) -> int | None:
+        await self.cache.check(self.db)
+        if commune_id in self.cache.plan_ids:
+            return self.cache.plan_ids[commune_id]
         row = await self.db.fetchone(
             "SELECT id FROM plans WHERE commune_id = ? ORDER BY year DESC LIMIT 1", (commune_id,)
         )
-        return int(row["id"]) if row else None
+        plan_id = self.cache.plan_ids[commune_id] = int(row["id"]) if row else None
+        return plan_id
 
     async def tasks(self, commune_id: int, plan_id: int | None = None) -> list[Task]:
+        await self.cache.check(self.db)
         plan_id = plan_id or await self.current_plan_id(commune_id)
         if plan_id is None:
             return []
@@ -252,8 +301,22 @@ class PlanRepo:
 
 
 class InboxRepo:
+    """Every incoming update, raw, stored before anything else touches it.
+
+    The outcome of an update (handled, refused, throttled) is bookkeeping, not a promise to anyone, so
+    it is written behind: buffered and flushed together, when `FLUSH_AT` outcomes are waiting, one
+    second after the first, and on `flush()` (close, backup, reads). After a crash the last few rows may
+    still say 'received'. Failures are written at once, with their error.
+    """
+
+    FLUSH_AT = 64
+    FLUSH_AFTER_SECONDS = 1.0
+
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._marks: list[tuple[str, int | None, int]] = []
+        self._timer: asyncio.TimerHandle | None = None
+        self._flushing: set[asyncio.Task[None]] = set()
 
     async def store(
         self, *, update_id: int, user_id: int | None, chat_id: int | None, kind: str, text: str | None,
@@ -272,7 +335,31 @@ class InboxRepo:
             (status, error, commune_id, inbox_id),
         )
 
+    async def mark_later(self, inbox_id: int, status: str, commune_id: int | None = None) -> None:
+        self._marks.append((status, commune_id, inbox_id))
+        if len(self._marks) >= self.FLUSH_AT:
+            await self.flush()
+        elif self._timer is None:
+            self._timer = asyncio.get_running_loop().call_later(self.FLUSH_AFTER_SECONDS, self._flush_soon)
+
+    def _flush_soon(self) -> None:
+        self._timer = None
+        task = asyncio.get_running_loop().create_task(self.flush())
+        self._flushing.add(task)
+        task.add_done_callback(self._flushing.discard)
+
+    async def flush(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        marks, self._marks = self._marks, []
+        if marks:
+            await self.db.executemany(
+                "UPDATE inbox SET status = ?, commune_id = COALESCE(?, commune_id) WHERE id = ?", marks
+            )
+
     async def all(self) -> list[dict[str, Any]]:
+        await self.flush()
         return [dict(r) for r in await self.db.fetchall("SELECT * FROM inbox ORDER BY id")]
 
 
@@ -567,7 +654,10 @@ class ReportRepo:
 
 
 class PendingRepo:
-    """Read-backs waiting for ✅ Lưu, and drafts (read-backs nobody confirmed in time)."""
+    """Read-backs waiting for ✅ Lưu, and drafts (read-backs nobody confirmed in time).
+
+    A new read-back replaces the officer's read-back waiting for a correction after ✏️ Sửa (state
+    'editing' → 'replaced'): the database does that on insert (migration 0005)."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -575,21 +665,26 @@ class PendingRepo:
     async def create(
         self, *, commune_id: int, officer_id: int, chat_id: int, source_message_id: int | None,
         inbox_id: int | None, payload: dict[str, Any], at: datetime,
-    ) -> int:
-        return await self.db.execute(
+    ) -> dict[str, Any]:
+        """Insert a read-back and return it as `get` would (one round trip)."""
+        row = await self.db.fetchone(
             "INSERT INTO pending_reports (commune_id, officer_id, chat_id, source_message_id, inbox_id, payload,"
-            " state, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)",
+            " state, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?) RETURNING *",
             (commune_id, officer_id, chat_id, source_message_id, inbox_id, json.dumps(payload, ensure_ascii=False),
              at.isoformat()),
         )
+        assert row is not None
+        return self._decoded(row)
 
-    async def get(self, pending_id: int) -> dict[str, Any] | None:
-        row = await self.db.fetchone("SELECT * FROM pending_reports WHERE id = ?", (pending_id,))
-        if row is None:
-            return None
+    @staticmethod
+    def _decoded(row: aiosqlite.Row) -> dict[str, Any]:
         out = dict(row)
         out["payload"] = json.loads(out["payload"])
         return out
+
+    async def get(self, pending_id: int) -> dict[str, Any] | None:
+        row = await self.db.fetchone("SELECT * FROM pending_reports WHERE id = ?", (pending_id,))
+        return self._decoded(row) if row is not None else None
 
     async def by_source(self, chat_id: int, source_message_id: int) -> dict[str, Any] | None:
         row = await self.db.fetchone(
@@ -602,25 +697,28 @@ class PendingRepo:
         self, pending_id: int, *, state: str | None = None, payload: dict[str, Any] | None = None,
         bot_message_id: int | None = None, chat_id: int | None = None,
     ) -> None:
+        sets: list[str] = []
+        params: list[Any] = []
         if state is not None:
-            await self.db.execute("UPDATE pending_reports SET state = ? WHERE id = ?", (state, pending_id))
+            sets.append("state = ?")
+            params.append(state)
         if payload is not None:
-            await self.db.execute(
-                "UPDATE pending_reports SET payload = ? WHERE id = ?",
-                (json.dumps(payload, ensure_ascii=False), pending_id),
-            )
+            sets.append("payload = ?")
+            params.append(json.dumps(payload, ensure_ascii=False))
         if bot_message_id is not None:
-            await self.db.execute(
-                "UPDATE pending_reports SET bot_message_id = ?, chat_id = COALESCE(?, chat_id) WHERE id = ?",
-                (bot_message_id, chat_id, pending_id),
-            )
+            sets += ["bot_message_id = ?", "chat_id = COALESCE(?, chat_id)"]
+            params += [bot_message_id, chat_id]
+        if sets:
+            await self.db.execute(f"UPDATE pending_reports SET {', '.join(sets)} WHERE id = ?", (*params, pending_id))
 
-    async def replace_editing(self, officer_id: int) -> int:
-        """The corrected message after ✏️ Sửa has come: the read-backs waiting for it are replaced."""
-        return await self.db.rowcount(
-            "UPDATE pending_reports SET state = 'replaced' WHERE officer_id = ? AND state = 'editing'",
-            (officer_id,),
+    async def transition(self, pending_id: int, from_state: str, to_state: str) -> dict[str, Any] | None:
+        """Move a read-back from one state to another if it is still in the first; returns it (in its
+        new state), or None when it was not."""
+        row = await self.db.fetchone(
+            "UPDATE pending_reports SET state = ? WHERE id = ? AND state = ? RETURNING *",
+            (to_state, pending_id, from_state),
         )
+        return self._decoded(row) if row is not None else None
 
     async def all_open(self) -> list[dict[str, Any]]:
         rows = await self.db.fetchall("SELECT id FROM pending_reports WHERE state = 'pending' ORDER BY id")
