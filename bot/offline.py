@@ -103,6 +103,7 @@ class OfflineBotAPI(BaseRequest):
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.latest_with_buttons: dict[int, dict[str, Any]] = {}
         self.commands: dict[str, list[dict[str, str]]] = {}
+        self.webhook: dict[str, Any] | None = None  # what setWebhook was last given
         self.uploaded: dict[str, bytes] = {}
         self._ids: dict[int, itertools.count[int]] = {}
         self._file_ids = itertools.count(1)
@@ -215,6 +216,8 @@ class OfflineBotAPI(BaseRequest):
         return True
 
     def _m_setWebhook(self, params: dict[str, Any], files: Any) -> bool:
+        self.webhook = dict(params)
+        self._record(SentCall(self.clock.now(), "setWebhook", None, params))
         return True
 
     def _m_setMyCommands(self, params: dict[str, Any], files: Any) -> bool:

@@ -1,0 +1,84 @@
+"""Webhook mode end to end: the bot registers its webhook with the secret, a request from Telegram on
+http://LISTEN:PORT/telegram is answered, and a request without the secret is refused unread."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from pathlib import Path
+
+import httpx
+
+from bot.app import build_application, on_shutdown, on_startup
+from bot.config import load_settings
+from bot.core.clock import ManualClock
+from bot.offline import OfflineBotAPI
+from bot.serve import webhook_options
+from tests.conftest import FRIDAY, OFFICER, STRANGER, add_people
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _update(update_id: int, user: dict[str, object], text: str) -> dict[str, object]:
+    return {"update_id": update_id, "message": {
+        "message_id": update_id, "date": int(FRIDAY.timestamp()), "text": text,
+        "chat": {"id": user["id"], "type": "private"},
+        "from": {"id": user["id"], "is_bot": False, "first_name": user["name"]},
+        "entities": [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}],
+    }}
+
+
+async def _answers(api: OfflineBotAPI, chat_id: object, count: int) -> list[str]:
+    for _ in range(200):
+        texts = [c.text or "" for c in api.calls if c.method == "sendMessage" and c.chat == chat_id]
+        if len(texts) >= count:
+            return texts
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"no answer to chat {chat_id}")
+
+
+async def test_webhook_mode_answers_telegram_and_refuses_requests_without_the_secret(tmp_path: Path) -> None:
+    port = _free_port()
+    settings = load_settings(
+        env_file=None, db_path=tmp_path / "w.sqlite3", token="123456789:AAH-webhook-test-secret-0123456789",
+        mode="webhook",
+        webhook_url="https://cchc.example.vn/", webhook_listen="127.0.0.1", webhook_port=port,
+        webhook_secret="s3cret-token",
+    )
+    await add_people(settings)
+    clock = ManualClock(FRIDAY)
+    api = OfflineBotAPI(clock)
+    app = build_application(settings, request=api, clock=clock)
+    url = f"http://127.0.0.1:{port}/telegram"
+    async with app:  # what run_webhook does, without taking over the process's signals
+        await on_startup(app)
+        assert app.updater is not None
+        await app.updater.start_webhook(**webhook_options(settings))
+        await app.start()
+        try:
+            assert api.webhook is not None
+            assert api.webhook["url"] == "https://cchc.example.vn/telegram"
+            assert api.webhook["secret_token"] == "s3cret-token"
+            async with httpx.AsyncClient() as client:
+                ok = await client.post(url, content=json.dumps(_update(1, OFFICER, "/help")),
+                                       headers={"Content-Type": "application/json",
+                                                "X-Telegram-Bot-Api-Secret-Token": "s3cret-token"})
+                assert ok.status_code == 200
+                assert "/tomtat" in (await _answers(api, OFFICER["id"], 1))[0]  # the help text, in Vietnamese
+                forged = await client.post(url, content=json.dumps(_update(2, STRANGER, "/help")),
+                                           headers={"Content-Type": "application/json",
+                                                    "X-Telegram-Bot-Api-Secret-Token": "guess"})
+                assert forged.status_code == 403
+                await asyncio.sleep(0.1)
+                assert not [c for c in api.calls if c.chat == STRANGER["id"]]
+                inbox = await app.services.repos.inbox.all()  # type: ignore[attr-defined]
+                assert [r["update_id"] for r in inbox] == [1]
+        finally:
+            await app.updater.stop()
+            await app.stop()
+            await on_shutdown(app)
