@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from bot.core.dates import week_bounds
+from bot.core.dates import quarter_bounds, quarter_of, week_bounds
 from bot.core.dossier import check, late_without_apology
 from bot.core.models import Officer
 from bot.core.parse import ParseResult
+from bot.core.schedule import current_window
 from bot.tasks import TaskService, may_report_on
 from storage.repositories import Repositories
 
@@ -28,9 +29,15 @@ class SaveOutcome:
 
 
 class ReportService:
-    def __init__(self, repos: Repositories, tasks: TaskService) -> None:
+    def __init__(self, repos: Repositories, tasks: TaskService, report_calendar: str = "fixed") -> None:
         self.repos = repos
         self.tasks = tasks
+        self.report_calendar = report_calendar
+
+    def this_period(self, today: date) -> tuple[date, date]:
+        """What "kỳ này" means on `today`: the data period of the report being gathered under the
+        commune's reporting calendar, else the calendar quarter."""
+        return current_window(self.report_calendar, today) or quarter_bounds(today.year, quarter_of(today))
 
     # -- building read-backs --------------------------------------------------------------------
     async def payload(self, officer: Officer, result: ParseResult, text: str, today: date) -> dict[str, Any]:
@@ -52,6 +59,8 @@ class ReportService:
         dossier = None
         if result.dossier is not None:
             start, end = result.dossier.period_start, result.dossier.period_end
+            if (start is None or end is None) and result.dossier.this_period:
+                start, end = self.this_period(today)
             assumed = start is None or end is None
             if assumed:
                 start, end = week_bounds(today)

@@ -79,7 +79,7 @@ class Services:
             self._repos = Repositories(self._db)
             self._commune = await self._repos.communes.get_or_create(self.settings.commune_name)
             self._tasks = TaskService(self._repos, self.calendar)
-            self._reports = ReportService(self._repos, self._tasks)
+            self._reports = ReportService(self._repos, self._tasks, self.settings.report_calendar)
 
     async def close(self) -> None:
         if self._db is not None:

@@ -225,3 +225,15 @@ async def test_in_a_group_the_bot_answers_only_when_addressed(plan_session: Offl
     assert "1.1" in last(s, OFFICER["id"]) and s.buttons(OFFICER["id"])
     await s.press(OFFICER, "Lưu")
     assert (await _task(s, "1.1")).percent == 50
+
+
+async def test_this_period_means_the_reporting_period_not_this_week(plan_session: OfflineSession) -> None:
+    """"kỳ này" names the period being reported under the commune's calendar (default "fixed": between
+    the year's report on 20/11 and the next data window, the calendar quarter), never an assumed week."""
+    s = plan_session
+    await s.send_text(ONESTOP, "hs kỳ này nhận 120, trực tuyến 80")
+    reply = last(s, ONESTOP["id"])
+    assert "01/10/2026 – 31/12/2026" in reply and "23/11/2026" not in reply
+    await s.press(ONESTOP, "Lưu")
+    rows = await s.app.services.repos.reports.dossiers(s.app.services.commune.id)
+    assert [(r["period_start"], r["period_end"], r["received"]) for r in rows] == [("2026-10-01", "2026-12-31", 120)]

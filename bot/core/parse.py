@@ -45,6 +45,9 @@ class DossierFigures:
     period_start: date | None = None
     period_end: date | None = None
     counts: dict[str, int] = field(default_factory=dict)
+    #: "kỳ này": the commune's current reporting period, which only its reporting calendar can tell
+    #: (resolved by the report service; not part of the parse contract's output)
+    this_period: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -332,6 +335,7 @@ _PAKN_AFTER = re.compile(r"\s*(?:pakn|phan anh|kien nghi|y kien)\b")
 _CHANNELS = frozenset({"online", "direct", "postal"})
 _CLAUSE_BREAK = re.compile(r"[,;(]")
 _KEYS_AFTER = "truc tuyen|truc tiep|buu chinh|qua han|tre han|dung han|truoc han|dang|da|rut|so hoa|ton"
+_THIS_PERIOD = re.compile(r"\bky (?:bao cao )?(?:nay|hien tai)\b")
 _RATE_WORDS = re.compile(r"\b(?:ty le|ti le)\b")
 _NOUN_ONLY = re.compile(r"^\s*(?:hs|ho so|tthc|ho so tthc)\s*$")
 _PAKN_CONTEXT = re.compile(r"\b(?:pakn|phan anh|kien nghi)\b")
@@ -476,7 +480,8 @@ def parse_message(text: str, now: datetime) -> ParseResult:
         period = find_period(scope, today)
         if period is None and refs:
             period = find_period(s, today)
-        result.dossier = DossierFigures(period[0] if period else None, period[1] if period else None, counts)
+        result.dossier = DossierFigures(period[0] if period else None, period[1] if period else None, counts,
+                                        this_period=period is None and bool(_THIS_PERIOD.search(scope)))
 
     if result.progress and result.dossier:
         result.intent = "mixed"

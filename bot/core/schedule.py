@@ -170,6 +170,18 @@ def reporting_calendar(convention: str, year: int) -> list[ReportDue]:
     return _custom(convention, year)
 
 
+def current_window(convention: str, today: date) -> tuple[date, date] | None:
+    """The data period of the report being gathered on `today` ("kỳ này"): of the periods whose data
+    window holds today, the narrowest (the quarter rather than the cumulative six months); None when
+    today falls between windows."""
+    windows = [r for year in (today.year, today.year + 1) for r in reporting_calendar(convention, year)
+               if r.start <= today <= r.end]
+    if not windows:
+        return None
+    best = min(windows, key=lambda r: (r.end - r.start, r.due))
+    return best.start, best.end
+
+
 def _custom(text: str, year: int) -> list[ReportDue]:
     out = []
     for part in text.split(";"):
