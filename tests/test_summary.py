@@ -44,6 +44,17 @@ def test_combining_never_counts_a_unit_day_twice() -> None:
     assert t.counts == {"received": 55} and t.days_covered == 30
 
 
+def test_timely_and_late_without_resolved_count_as_resolved() -> None:
+    """"đúng hạn 40, quá hạn 1" resolved 41 dossiers; a late count alone says nothing of the others."""
+    rows = [row(1, "mot-cua", "2026-11-23", "2026-11-29", "2026-11-23T08:00", received=52, on_time=40, late=1),
+            row(2, "tu-phap", "2026-11-23", "2026-11-29", "2026-11-23T09:00", received=5, late=1),
+            row(3, "van-hoa", "2026-11-23", "2026-11-29", "2026-11-23T09:00", received=3, resolved=3, early=1)]
+    t = combine_dossiers(rows, date(2026, 11, 23), date(2026, 11, 29))
+    assert t.counts["resolved"] == 41 + 3 and t.counts["late"] == 2
+    rates = dossier_rates(t.counts)
+    assert translator("vi").percent(rates["on_time_rate"] or 0) == "93,18%"  # (40 + 1) / 44
+
+
 def test_pho_an_rates_from_its_own_figures() -> None:
     counts = {"total": 2098, "online": 909, "carried_over": 43, "received": 2055, "resolved": 2049,
               "early": 1739, "on_time": 0, "late": 310, "pending": 20, "withdrawn": 29}

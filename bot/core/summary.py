@@ -8,7 +8,9 @@ How dossier reports are combined for a period (documented in the README):
    covered by a newer report of the same unit. So a later report for the same unit and period replaces
    the earlier one, a monthly report sent after weekly ones replaces them, and weekly reports sent after
    a monthly one replace it. No day of a unit is ever counted twice.
-3. The units' figures are added up.
+3. The units' figures are added up. A report that gives the timely and late dossiers but not how many
+   were resolved ("đúng hạn 40, quá hạn 1") counts as resolving their sum (resolved = early + on_time +
+   late, domain.md), so its on-time rate is not lost.
 """
 
 from __future__ import annotations
@@ -65,15 +67,22 @@ def combine_dossiers(rows: Iterable[dict[str, Any]], start: date, end: date) -> 
                 continue
             taken |= days
             out.reports_used += 1
-            for k in COUNT_KEYS:
-                v = r.get(k)
-                if v is not None:
-                    totals[k] += int(v)
-                    seen_keys.add(k)
+            for k, v in with_derived(r).items():
+                totals[k] += v
+                seen_keys.add(k)
         covered_any |= taken
     out.counts = {k: totals[k] for k in COUNT_KEYS if k in seen_keys}
     out.days_covered = len(covered_any)
     return out
+
+
+def with_derived(row: dict[str, Any]) -> dict[str, int]:
+    """A report's stated counts, plus resolved = early + on_time + late when it names early or on-time
+    dossiers but not the resolved ones (a late count alone says nothing of the others)."""
+    counts = {k: int(v) for k in COUNT_KEYS if (v := row.get(k)) is not None}
+    if "resolved" not in counts and ("early" in counts or "on_time" in counts):
+        counts["resolved"] = counts.get("early", 0) + counts.get("on_time", 0) + counts.get("late", 0)
+    return counts
 
 
 def _d(value: str | date) -> date:
