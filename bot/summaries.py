@@ -109,7 +109,7 @@ class SummaryService:
         for o in officers:
             if unit is not None and o.unit_key != unit:
                 continue
-            if o.away_until is not None and o.away_until >= today:
+            if o.away_on(today):
                 away.append(o)
                 continue
             if not allowed(o.roles, Perm.REPORT) or o.has_role("chairman", "vice_chairman"):

@@ -8,8 +8,9 @@ from datetime import datetime, timedelta
 from telegram import Update
 
 from bot.app import BotContext
-from bot.core.absence import parse_absence
+from bot.core.absence import Leave, parse_absence
 from bot.core.domain import ROLES, UNIT_KEYS
+from bot.core.models import Officer
 from bot.core.permissions import Perm, allowed
 from handlers.common import deny, reply, requires, send_html
 from handlers.start import role_names, start
@@ -112,7 +113,11 @@ async def canbo(update: Update, context: BotContext) -> None:
         last = await services.repos.reports.last_report_at(p.id)
         when = t.date(datetime.fromisoformat(last).date()) if last else t("people.never")
         state = "" if p.active else " " + t("people.inactive")
-        away = " " + t("people.away", date=t.date(p.away_until)) if p.away_until and p.away_until >= today else ""
+        away = ""
+        if p.away_until is not None and p.away_until >= today:
+            away = " " + (t("people.away_from", start=t.date(p.away_from), date=t.date(p.away_until))
+                          if p.away_from is not None and p.away_from > today else
+                          t("people.away", date=t.date(p.away_until)))
         lines.append(t("people.line", name=p.name, id=p.telegram_id, roles=role_names(context, p.roles),
                        unit=names.get(p.unit_key or "", "—"), last=when) + state + away)
     if allowed(officer.roles, Perm.INVITE):
@@ -167,12 +172,22 @@ async def nghi(update: Update, context: BotContext) -> None:
         await reply(update, context, "absence.usage")
         return
     if text.strip().lower() in ("het", "hết", "xong", "huy", "hủy"):
-        await services.repos.officers.update(officer.id, away_until=None)
+        await services.repos.officers.update(officer.id, away_from=None, away_until=None)
         await reply(update, context, "absence.cleared")
         return
-    until = parse_absence(text, services.clock.now(), command=True)
-    if until is None:
+    leave = parse_absence(text, services.clock.now(), command=True)
+    if leave is None:
         await reply(update, context, "absence.usage")
         return
-    await services.repos.officers.update(officer.id, away_until=until.isoformat())
-    await reply(update, context, "absence.recorded", date=context.t.date(until))
+    await record_leave(update, context, officer, leave)
+
+
+async def record_leave(update: Update, context: BotContext, officer: Officer, leave: Leave) -> None:
+    """Reminders skip the officer on those days; summaries and /canbo show the leave."""
+    await context.services.repos.officers.update(
+        officer.id, away_from=leave.start.isoformat() if leave.start else None, away_until=leave.end.isoformat())
+    if leave.start is not None:
+        await reply(update, context, "absence.recorded_from", start=context.t.date(leave.start),
+                    date=context.t.date(leave.end))
+    else:
+        await reply(update, context, "absence.recorded", date=context.t.date(leave.end))

@@ -257,10 +257,11 @@ async def undo(update: Update, context: BotContext) -> None:
 async def _not_a_report(update: Update, context: BotContext, officer: Officer, text: str) -> None:
     services = context.services
     now = services.clock.now()
-    away = parse_absence(text, now)
-    if away is not None:
-        await services.repos.officers.update(officer.id, away_until=away.isoformat())
-        await reply(update, context, "absence.recorded", date=context.t.date(away))
+    leave = parse_absence(text, now)
+    if leave is not None:
+        from handlers.people import record_leave
+
+        await record_leave(update, context, officer, leave)
         return
     folded = fold(text)
     if _ASKS_TASKS.search(folded):

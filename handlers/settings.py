@@ -102,7 +102,8 @@ async def tamdung(update: Update, context: BotContext) -> None:
     if text.isdigit() and 1 <= int(text) <= 90:
         until = now.date() + timedelta(days=int(text) - 1)
     else:
-        until = parse_absence(text, now, command=True) if text else None
+        leave = parse_absence(text, now, command=True) if text else None
+        until = leave.end if leave is not None else None
     if until is None:
         await reply(update, context, "pause.usage")
         return

@@ -216,7 +216,7 @@ async def _people(app: Application, commune_id: int, today: date) -> list[Office
     """Active officers who may get reminders today: not away, not paused."""
     services = app.services  # type: ignore[attr-defined]
     return [o for o in await services.repos.officers.list(commune_id, active_only=True)
-            if not (o.away_until is not None and o.away_until >= today)
+            if not o.away_on(today)
             and not (o.paused_until is not None and o.paused_until >= today)]
 
 
@@ -320,7 +320,7 @@ async def escalation(app: Application, commune_id: int, rule: Rule, slot: dateti
     for o in people:
         if not allowed(o.roles, Perm.REPORT) or o.has_role("chairman", "vice_chairman"):
             continue
-        if o.away_until is not None and o.away_until >= today:
+        if o.away_on(today):
             continue
         last = await services.repos.reports.last_report_at(o.id)
         if last is None or datetime.fromisoformat(last).date() < two_weeks:

@@ -32,6 +32,7 @@ def _officer(row: aiosqlite.Row) -> Officer:
         locale=row["locale"],
         away_until=date.fromisoformat(row["away_until"]) if row["away_until"] else None,
         paused_until=date.fromisoformat(row["reminders_paused_until"]) if row["reminders_paused_until"] else None,
+        away_from=date.fromisoformat(row["away_from"]) if row["away_from"] else None,
     )
 
 
@@ -158,7 +159,7 @@ class OfficerRepo:
         return [_officer(r) for r in rows]
 
     async def update(self, officer_id: int, **fields: object) -> None:
-        allowed = {"roles", "unit_key", "away_until", "reminders_paused_until", "locale", "active"}
+        allowed = {"roles", "unit_key", "away_from", "away_until", "reminders_paused_until", "locale", "active"}
         self._drop()
         for key, value in fields.items():
             if key not in allowed:

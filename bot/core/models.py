@@ -24,9 +24,15 @@ class Officer:
     locale: str
     away_until: date | None = None
     paused_until: date | None = None
+    away_from: date | None = None  # leave announced ahead starts on this day; None: already away
 
     def has_role(self, *roles: str) -> bool:
         return any(r in self.roles for r in roles)
+
+    def away_on(self, day: date) -> bool:
+        """On leave that day (from `away_from`, when given, to `away_until`, both included)."""
+        return (self.away_until is not None and self.away_until >= day
+                and (self.away_from is None or self.away_from <= day))
 
 
 @dataclass
