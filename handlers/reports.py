@@ -17,7 +17,7 @@ from telegram.error import Forbidden
 from bot.app import BotContext
 from bot.core.absence import parse_absence
 from bot.core.models import Officer
-from bot.core.parse import parse_message
+from bot.core.parse import parse_message, percent_over_100
 from bot.core.permissions import Perm, allowed
 from bot.core.text import fold
 from handlers.common import button, edit_html, esc, reply, send_html
@@ -262,6 +262,9 @@ async def _not_a_report(update: Update, context: BotContext, officer: Officer, t
         from handlers.people import record_leave
 
         await record_leave(update, context, officer, leave)
+        return
+    if (value := percent_over_100(text)) is not None:
+        await reply(update, context, "report.percent_over_100", value=value)
         return
     folded = fold(text)
     if _ASKS_TASKS.search(folded):

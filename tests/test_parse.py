@@ -110,3 +110,13 @@ def test_properties_on_domain_like_text(text: str) -> None:
 def test_properties_on_any_text(text: str) -> None:
     result = parse_message(text, NOW_DT).to_dict()
     json.dumps(result)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("nv 1.4 dat 150%", 150), ("nhiệm vụ 2.3 đạt 120 %", 120), ("nv 1.1 đạt 50%", None),
+    ("hôm nay 150% năng suất", None),  # no task named: not a report at all
+])
+def test_percent_over_100(text: str, value: int | None) -> None:
+    from bot.core.parse import percent_over_100
+
+    assert percent_over_100(text) == value

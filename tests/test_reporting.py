@@ -237,3 +237,13 @@ async def test_this_period_means_the_reporting_period_not_this_week(plan_session
     await s.press(ONESTOP, "Lưu")
     rows = await s.app.services.repos.reports.dossiers(s.app.services.commune.id)
     assert [(r["period_start"], r["period_end"], r["received"]) for r in rows] == [("2026-10-01", "2026-12-31", 120)]
+
+
+async def test_a_percent_over_100_is_named_not_ignored(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(OFFICER, "nv 1.1 dat 150%")
+    reply = last(s, OFFICER["id"])
+    assert "150% không hợp lệ" in reply and "0 đến 100" in reply
+    assert s.buttons(OFFICER["id"]) == []  # nothing to save
+    inbox = await s.app.services.repos.inbox.all()
+    assert inbox[-1]["text"] == "nv 1.1 dat 150%"  # kept, as every message

@@ -223,6 +223,18 @@ def _percent(s: str) -> int | None:
     return None
 
 
+def percent_over_100(text: str) -> int | None:
+    """A percent above 100 in a message naming a task ("nv 1.4 đạt 150%"): a typo the sender should
+    hear about, rather than a message nobody understood. Returns the value."""
+    _, s = prepare(text)
+    if not find_refs(s):
+        return None
+    for m in (*_PCT.finditer(s), *_PCT_WORD.finditer(s)):
+        if int(m.group(1)) > 100:
+            return int(m.group(1))
+    return None
+
+
 def _status(seg: str, orig: str, percent: int | None) -> tuple[str | None, bool]:
     """(status, done_word_seen) of one segment."""
     if _BLOCKED.search(seg) or _BLOCKED_ORIG.search(orig):
