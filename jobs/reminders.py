@@ -334,8 +334,8 @@ async def escalation(app: Application, commune_id: int, rule: Rule, slot: dateti
                 "all", "external") else unit), n=len(items)))
             for task, days in sorted(items, key=lambda x: -x[1])[:5]:
                 owner = owners.get(task.owner_id) if task.owner_id else None
-                lines.append(t("remind.escalation_task", code=task.code, title=_short(task.title, 40),
-                               owner=owner or "—", days=days))
+                lines.append(t("remind.escalation_task_owner" if owner else "remind.escalation_task",
+                               code=task.code, title=_short(task.title, 40), owner=owner, days=days))
         if silent:
             lines.append(t("remind.silent", names=", ".join(silent)))
         if not tasks and not silent:

@@ -194,3 +194,18 @@ async def test_crash_in_the_middle_of_a_run_then_restart(month_settings: Setting
     assert first not in pinged  # not sent twice
     # the rest, once, after the restart — including the one whose send the crash interrupted
     assert pinged == {OFFICER["id"], OFFICE["id"], ONESTOP["id"]} - {first}
+
+
+async def test_monday_report_lists_overdue_tasks_per_unit_with_their_owner(month_settings: Settings) -> None:
+    await _prepare(month_settings)
+    s = OfflineSession(month_settings, ManualClock(START))
+    async with s:
+        await s.send_text(OFFICE, f"/giao 1.4 {OFFICER['id']}")
+        await s.advance_to(at(2027, 2, 1, 8))
+    monday = [c.text or "" for c in s.api.calls if c.chat == CHAIRMAN["id"] and (c.text or "").startswith("📋")]
+    assert len(monday) == 1
+    text = monday[0]
+    assert "<b>Tư pháp - Hộ tịch</b>" in text
+    line_14 = next(line for line in text.splitlines() if "• 1.4 " in line)
+    assert "— Lê Văn Cường: trễ 1 ngày làm việc" in line_14  # due Sunday 31/01: Monday is one working day late
+    assert "— —" not in text  # tasks nobody owns yet show no empty owner
