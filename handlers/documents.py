@@ -14,6 +14,7 @@ from bot.core.parse import find_refs, prepare
 from bot.core.permissions import Perm, allowed
 from bot.core.plan_import import ImportedPlan, PlanImportError, read_plan
 from bot.services_plan import store_plan
+from bot.tasks import may_report_on
 from handlers.common import edit_html, esc, reply, send_html
 
 MAX_FILE = 20 * 1024 * 1024  # what the Bot API lets a bot download
@@ -125,6 +126,9 @@ async def _evidence(update: Update, context: BotContext, code: str, caption: str
     task = await services.tasks.by_code(officer.commune_id, code)
     if task is None:
         await reply(update, context, "tasks.unknown_code", code=code)
+        return
+    if not may_report_on(task, officer):
+        await reply(update, context, "evidence.not_yours", code=task.code)
         return
     if message.document is not None:
         file_id, name = message.document.file_id, message.document.file_name or "tệp"

@@ -168,6 +168,11 @@ async def test_evidence_document_is_attached_to_the_task(plan_session: OfflineSe
     assert "sản phẩm của nhiệm vụ 1.1" in last(s, OFFICER["id"])
     await s.send_text(OFFICER, "/nhiemvu 1.1")
     assert "kế hoạch số 12/KH-UBND" in last(s, OFFICER["id"])
+    # another unit's task: not attached, and the sender is told why
+    await s.send_document(OFFICER, doc, caption="nv 4.1 minh chứng")
+    assert "không thuộc bộ phận của bạn" in last(s, OFFICER["id"])
+    await s.send_text(OFFICE, "/nhiemvu 4.1")
+    assert "minh chứng" not in last(s, OFFICE["id"])
 
 
 def _docx_from_markdown(md: Path, out: Path) -> Path:
