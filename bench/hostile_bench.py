@@ -54,6 +54,7 @@ async def run(n: int, seed: int) -> None:
             if answers:
                 stats["answered"] += 1
             else:
+                await session.app.services.repos.inbox.flush()  # outcomes are written behind
                 row = await session.app.services.db.fetchone("SELECT status FROM inbox ORDER BY id DESC LIMIT 1")
                 stats["throttled" if row is not None and row["status"] == "throttled" else "unanswered"] += 1
             for c in answers:

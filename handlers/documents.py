@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.app import BotContext
+from bot.core.models import Officer
 from bot.core.parse import find_refs, prepare
 from bot.core.permissions import Perm, allowed
 from bot.core.plan_import import ImportedPlan, PlanImportError, read_plan
@@ -19,17 +19,6 @@ from handlers.common import edit_html, esc, reply, send_html
 
 MAX_FILE = 20 * 1024 * 1024  # what the Bot API lets a bot download
 PREVIEW_TTL = timedelta(hours=2)
-
-
-@dataclass
-class _PendingImport:
-    officer_id: int
-    plan: ImportedPlan
-    filename: str
-    created: datetime
-
-
-_IMPORTS: dict[str, _PendingImport] = {}  # previews live in memory: after a restart the file is sent again
 
 
 async def document(update: Update, context: BotContext) -> None:
@@ -53,23 +42,34 @@ async def document(update: Update, context: BotContext) -> None:
     if doc.file_size and doc.file_size > MAX_FILE:
         await reply(update, context, "plan.too_big")
         return
-    file = await doc.get_file()
-    data = bytes(await file.download_as_bytearray())
     year_match = re.search(r"\b(20\d\d)\b", caption)
-    try:
-        plan = read_plan(doc.file_name or "plan", data, year=int(year_match.group(1)) if year_match else None)
-    except PlanImportError as exc:
-        await reply(update, context, "plan.not_a_plan", reason=str(exc))
+    year = int(year_match.group(1)) if year_match else None
+    filename = doc.file_name or "plan"
+    plan = await _read(update, context, doc.file_id, filename, year)
+    if plan is None:
         return
     token = secrets.token_hex(4)
-    now = context.services.clock.now()
-    for key in [k for k, v in _IMPORTS.items() if now - v.created > PREVIEW_TTL]:
-        del _IMPORTS[key]
-    _IMPORTS[token] = _PendingImport(officer.id, plan, doc.file_name or "plan", now)
+    services = context.services
+    now = services.clock.now()
+    await services.repos.plan_previews.purge(now - PREVIEW_TTL)
+    await services.repos.plan_previews.create(token=token, commune_id=officer.commune_id, officer_id=officer.id,
+                                              file_id=doc.file_id, filename=filename, year=year, at=now)
     await send_html(update, context, preview_text(context, plan), markup=InlineKeyboardMarkup([[
         InlineKeyboardButton(context.t("button.import"), callback_data=f"plan:ok:{token}"),
         InlineKeyboardButton(context.t("button.cancel"), callback_data=f"plan:no:{token}"),
     ]]))
+
+
+async def _read(update: Update, context: BotContext, file_id: str, filename: str,
+                year: int | None) -> ImportedPlan | None:
+    """Download and read a plan file; a file that is no plan gets the reason and None."""
+    file = await context.bot.get_file(file_id)
+    data = bytes(await file.download_as_bytearray())
+    try:
+        return read_plan(filename, data, year=year)
+    except PlanImportError as exc:
+        await reply(update, context, "plan.not_a_plan", reason=str(exc))
+        return None
 
 
 def preview_text(context: BotContext, plan: ImportedPlan) -> str:
@@ -93,28 +93,37 @@ async def plan_button(update: Update, context: BotContext) -> None:
     officer = context.officer
     if query is None or officer is None or not query.data or query.message is None:
         return
-    m = re.fullmatch(r"plan:(ok|no):([0-9a-f]{8})", query.data)
-    pending = _IMPORTS.get(m.group(2)) if m else None
     t = context.t
-    if m is None or pending is None or pending.officer_id != officer.id:
-        await query.answer(t("plan.expired"), show_alert=True)
-        return
     if not allowed(officer.roles, Perm.IMPORT_PLAN):
         await query.answer(t("misc.forbidden"), show_alert=True)
         return
-    del _IMPORTS[m.group(2)]
+    services = context.services
+    m = re.fullmatch(r"plan:(ok|no):([0-9a-f]{8})", query.data)
+    preview = await services.repos.plan_previews.take(m.group(2), officer.id) if m else None
+    if m is None or preview is None or (
+            services.clock.now() - datetime.fromisoformat(preview["created_at"]) > PREVIEW_TTL):
+        await query.answer(t("plan.expired"), show_alert=True)
+        return
     chat_id, message_id = query.message.chat.id, query.message.message_id
     if m.group(1) == "no":
         await edit_html(context, chat_id, message_id, t("plan.cancelled"))
         await query.answer()
         return
-    summary = await store_plan(context.services.repos, officer.commune_id, pending.plan,
-                               source_name=pending.filename, lang=officer.locale)
-    await context.services.repos.audit.log("import_plan", user_id=officer.telegram_id,
-                                           at=context.services.clock.now(), officer_id=officer.id,
-                                           commune_id=officer.commune_id, detail=pending.filename)
-    await edit_html(context, chat_id, message_id, esc(summary))
+    plan = await _read(update, context, preview["file_id"], preview["filename"], preview["year"])
+    if plan is None:
+        await query.answer()
+        return
+    await _store(context, officer, plan, preview["filename"], chat_id, message_id)
     await query.answer(t("plan.imported_toast"))
+
+
+async def _store(context: BotContext, officer: Officer, plan: ImportedPlan, filename: str, chat_id: int,
+                 message_id: int) -> None:
+    services = context.services
+    summary = await store_plan(services.repos, officer.commune_id, plan, source_name=filename, lang=officer.locale)
+    await services.repos.audit.log("import_plan", user_id=officer.telegram_id, at=services.clock.now(),
+                                   officer_id=officer.id, commune_id=officer.commune_id, detail=filename)
+    await edit_html(context, chat_id, message_id, esc(summary))
 
 
 async def _evidence(update: Update, context: BotContext, code: str, caption: str) -> None:

@@ -733,6 +733,32 @@ class PendingRepo:
         return await self.get(int(row["id"])) if row else None
 
 
+class PlanPreviewRepo:
+    """Plan files shown as a preview, waiting for ✅ Nhập or ❌ Hủy."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def create(self, *, token: str, commune_id: int, officer_id: int, file_id: str, filename: str,
+                     year: int | None, at: datetime) -> None:
+        await self.db.execute(
+            "INSERT INTO plan_previews (token, commune_id, officer_id, file_id, filename, year, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (token, commune_id, officer_id, file_id, filename, year, at.isoformat()),
+        )
+
+    async def take(self, token: str, officer_id: int) -> dict[str, Any] | None:
+        """The officer's preview under `token`, removed so that it is used once; None when there is none
+        (another officer's token is left alone)."""
+        row = await self.db.fetchone(
+            "DELETE FROM plan_previews WHERE token = ? AND officer_id = ? RETURNING *", (token, officer_id)
+        )
+        return dict(row) if row is not None else None
+
+    async def purge(self, before: datetime) -> int:
+        return await self.db.rowcount("DELETE FROM plan_previews WHERE created_at < ?", (before.isoformat(),))
+
+
 class InviteRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -775,3 +801,4 @@ class Repositories:
         self.reports = ReportRepo(db)
         self.pending = PendingRepo(db)
         self.invites = InviteRepo(db)
+        self.plan_previews = PlanPreviewRepo(db)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 
+from bot.core.clock import ManualClock
 from bot.session import OfflineSession
-from tests.conftest import CHAIRMAN, OFFICE, OFFICER, ONESTOP, SEEDS, last, texts
+from tests.conftest import CHAIRMAN, FRIDAY, OFFICE, OFFICER, ONESTOP, SEEDS, add_people, last, texts
 
 NEWCOMER = {"id": 2024, "name": "Đỗ Thị Mới"}
 
@@ -192,6 +194,32 @@ async def test_plan_file_in_chat_preview_then_import(plan_session: OfflineSessio
     assert [b["text"] for b in s.buttons(OFFICE["id"])] == ["✅ Nhập", "❌ Hủy"]
     await s.press(OFFICE, "Nhập")
     assert "24 nhiệm vụ mới" in last(s, OFFICE["id"])
+
+
+async def test_plan_preview_survives_a_restart_and_is_used_once(settings: Any, tmp_path: Path) -> None:
+    """The office sends the plan, the bot restarts (a deploy), then ✅ Nhập still imports it; pressing
+    again, or another admin pressing, changes nothing."""
+    await add_people(settings)
+    plan = _docx_from_markdown(SEEDS / "ke-hoach-cchc-2023-tu-xuyen.md", tmp_path / "ke-hoach-tu-xuyen.docx")
+    first = OfflineSession(settings, ManualClock(FRIDAY))
+    async with first:
+        await first.send_document(OFFICE, plan, caption="kế hoạch năm 2026")
+        preview = first.api.latest_with_buttons[OFFICE["id"]]
+        waiting = await first.app.services.db.fetchone("SELECT COUNT(*) FROM plan_previews")
+        assert waiting is not None and waiting[0] == 1  # kept in the database, not in the process
+    second = OfflineSession(settings, ManualClock(FRIDAY + timedelta(minutes=20)))
+    second.api.uploaded.update(first.api.uploaded)  # Telegram keeps the file across the bot's restart
+    async with second:
+        ok = next(b["callback_data"] for row in preview["reply_markup"]["inline_keyboard"] for b in row
+                  if "Nhập" in b["text"])
+        await second.press_data(OFFICER, preview, ok)  # not an admin: refused, the preview stays
+        await second.press_data(OFFICE, preview, ok)
+        assert "24 nhiệm vụ mới" in last(second, OFFICE["id"])
+        await second.press_data(OFFICE, preview, ok)  # a second press imports nothing more
+        answers = [c for c in second.api.calls if c.method == "answerCallbackQuery"]
+        assert "hết hạn" in (answers[-1].text or "")
+        plan_rows = await second.app.services.db.fetchall("SELECT year FROM plans ORDER BY year")
+        assert [r[0] for r in plan_rows] == [2026]
 
 
 async def test_a_file_that_is_not_a_plan_changes_nothing(plan_session: OfflineSession, tmp_path: Path) -> None:
