@@ -44,6 +44,7 @@ def register_handlers(app: Application) -> None:
         CommandHandler("canbo", people.canbo),
         CommandHandler("caidat", settings.caidat),
         CommandHandler("tamdung", settings.tamdung),
+        CommandHandler(["ngonngu", "language"], start.ngonngu),
         CommandHandler("saoluu", settings.saoluu),
         # 4. buttons
         CallbackQueryHandler(reports.readback_button, pattern=r"^rb:"),

@@ -1,4 +1,4 @@
-"""/start, /help and /huongdan."""
+"""/start, /help and /huongdan, /ngonngu."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from telegram import Update
 
 from bot.app import BotContext
 from bot.core.permissions import COMMANDS, permissions
+from bot.core.text import fold
+from bot.i18n import translator
 from handlers.common import reply, send_html
 
 
@@ -47,3 +49,20 @@ async def unknown_command(update: Update, context: BotContext) -> None:
     msg = update.effective_message
     command = (msg.text or "").split()[0] if msg and msg.text else ""
     await reply(update, context, "unknown.command", command=command)
+
+
+_LANGUAGES = {"vi": "vi", "tieng viet": "vi", "viet": "vi", "vn": "vi", "en": "en", "english": "en",
+              "tieng anh": "en", "anh": "en"}
+
+
+async def ngonngu(update: Update, context: BotContext) -> None:
+    """/ngonngu en · /ngonngu vi: the language the bot speaks to this user."""
+    officer = context.officer
+    if officer is None:
+        return
+    wanted = _LANGUAGES.get(fold(" ".join(context.args or [])).strip())
+    if wanted is None:
+        await reply(update, context, "language.usage", current=context.t(f"language.name_{officer.locale}"))
+        return
+    await context.services.repos.officers.update(officer.id, locale=wanted)
+    await send_html(update, context, translator(wanted)("language.changed"))

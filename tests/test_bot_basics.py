@@ -7,7 +7,7 @@ from datetime import timedelta
 from telegram.ext import CommandHandler
 
 from bot.session import OfflineSession
-from tests.conftest import CHAIRMAN, OFFICER, STRANGER, texts
+from tests.conftest import CHAIRMAN, OFFICE, OFFICER, STRANGER, last, texts
 
 
 async def test_start_greets_a_registered_user_by_name_role_and_unit(session: OfflineSession) -> None:
@@ -101,3 +101,19 @@ async def test_jobs_fire_at_simulated_times_in_order(session: OfflineSession) ->
     left = [j.name for j in session.app.job_queue.jobs()  # type: ignore[union-attr]
             if not (j.name or "").startswith(("rule:", "backup:"))]
     assert left == ["too-late"]
+
+
+async def test_each_user_chooses_the_language_the_bot_speaks_to_them(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(OFFICER, "/ngonngu")
+    assert "Ngôn ngữ hiện tại: tiếng Việt" in last(s, OFFICER["id"])
+    await s.send_text(OFFICER, "/ngonngu English")
+    assert last(s, OFFICER["id"]) == "Switched to English."
+    await s.send_text(OFFICER, "nv 1.1 dat 50%")
+    assert "Save" in str(s.buttons(OFFICER["id"]))  # the read-back in English
+    await s.send_text(OFFICE, "/help")  # the others keep Vietnamese
+    assert "Các lệnh bạn có thể dùng" in last(s, OFFICE["id"])
+    await s.send_text(OFFICER, "/ngonngu tiếng việt")
+    assert last(s, OFFICER["id"]) == "Đã chuyển sang tiếng Việt."
+    await s.send_text(OFFICER, "/ngonngu klingon")
+    assert "/ngonngu en" in last(s, OFFICER["id"])

@@ -60,6 +60,7 @@ COMMANDS: tuple[tuple[str, Perm | None], ...] = (
     ("canbo", Perm.READ_COMMUNE),
     ("moi", Perm.INVITE),
     ("tamdung", None),
+    ("ngonngu", None),
     ("caidat", Perm.SETTINGS),
     ("saoluu", Perm.BACKUP),
     ("help", None),
