@@ -4,6 +4,7 @@ a stable name, so that replay's `advance_to` fires exactly what production would
 from __future__ import annotations
 
 import contextlib
+import weakref
 from collections.abc import Callable, Coroutine
 from datetime import datetime
 from typing import Any
@@ -21,7 +22,7 @@ def schedule_at(
         raise ValueError("schedule_at needs an aware datetime")
     jq = app.job_queue
     assert jq is not None, "install python-telegram-bot[job-queue]"
-    index: dict[str, Job[Any]] = _INDEX.setdefault(id(jq), {})
+    index: dict[str, Job[Any]] = _INDEX.setdefault(jq.scheduler, {})
     old = index.pop(name, None)
     if old is not None and not old.removed:
         with contextlib.suppress(Exception):  # it ran already and was removed by the scheduler
@@ -39,13 +40,14 @@ def cancel(app: Application, name: str) -> None:
     jq = app.job_queue
     if jq is None:
         return
-    job = _INDEX.get(id(jq), {}).pop(name, None)
+    job = _INDEX.get(jq.scheduler, {}).pop(name, None)
     if job is not None and not job.removed:
         with contextlib.suppress(Exception):
             job.schedule_removal()
 
 
-_INDEX: dict[int, dict[str, Job[Any]]] = {}  # job queue -> name -> its latest job
+#: a job queue's scheduler -> name -> its latest job (weak: forgotten with its application)
+_INDEX: weakref.WeakKeyDictionary[Any, dict[str, Job[Any]]] = weakref.WeakKeyDictionary()
 
 
 async def rebuild_jobs(app: Application) -> None:
