@@ -2,13 +2,16 @@
 
 Task: pick a task → 25/50/75/100% or a status → optional date → optional note → the normal read-back.
 Dossiers: the usual fields one by one (this week), each skippable → the normal read-back with its checks.
-The form's place is kept in user_data (memory): after a restart the officer simply starts again.
+The form's place is kept in the database (a restart of the bot loses nothing); a form left alone for
+FORM_MINUTES is forgotten, so a later message is read as a message, not as an answer to an old question.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -18,7 +21,7 @@ from bot.core.parse import DossierFigures, ParseResult, ProgressItem, parse_mess
 from handlers.common import esc, reply, send_html
 from handlers.render import short
 
-FORM = "form"
+FORM_MINUTES = 30
 DOSSIER_FIELDS = ("received", "online", "direct", "postal", "resolved", "late", "apologized", "pending")
 PERCENT_CHOICES = ("25", "50", "75", "100")
 _NUMBER = re.compile(r"^\s*(\d{1,3}(?:\.\d{3})+|\d{1,7})\s*$")
@@ -33,13 +36,27 @@ async def baocao(update: Update, context: BotContext) -> None:
     rows = [[InlineKeyboardButton(f"{x.code} {short(x.title, 40)}", callback_data=f"f:t:{x.id}")] for x in own[:8]]
     rows.append([InlineKeyboardButton(t("form.dossier_button"), callback_data="f:d")])
     rows.append([InlineKeyboardButton(t("button.cancel"), callback_data="f:x")])
-    context.user_data[FORM] = {"step": "pick"}  # type: ignore[index]
+    services = context.services
+    await services.repos.forms.put(officer.id, {"step": "pick"}, services.clock.now())
     await send_html(update, context, t("form.pick_task"), markup=InlineKeyboardMarkup(rows))
 
 
-def _form(context: BotContext) -> dict[str, Any] | None:
-    data = context.user_data
-    return data.get(FORM) if isinstance(data, dict) else None
+@asynccontextmanager
+async def _form(context: BotContext) -> AsyncIterator[dict[str, Any] | None]:
+    """The sender's form, saved again when the step is done (dropped once it is emptied: finished or
+    cancelled); None when there is none, or it was left alone too long."""
+    officer = context.officer
+    assert officer is not None
+    forms = context.services.repos.forms
+    now = context.services.clock.now()
+    form = await forms.get(officer.id, since=now - timedelta(minutes=FORM_MINUTES))
+    yield form
+    if form is None:
+        return
+    if form:
+        await forms.put(officer.id, form, now)  # every answer keeps the form alive
+    else:
+        await forms.drop(officer.id)
 
 
 async def form_button(update: Update, context: BotContext) -> None:
@@ -47,49 +64,49 @@ async def form_button(update: Update, context: BotContext) -> None:
     officer = context.officer
     if query is None or officer is None or not query.data:
         return
-    form = _form(context)
-    t = context.t
-    data = query.data
-    await query.answer()
-    if form is None:
-        await send_html(update, context, t("form.expired"))
-        return
-    if data == "f:x":
-        context.user_data.pop(FORM, None)  # type: ignore[union-attr]
-        await send_html(update, context, t("form.cancelled"))
-        return
-    if data == "f:d":
-        form.clear()
-        form.update(step="dossier", index=0, counts={})
-        await _ask_dossier(update, context, form)
-        return
-    m = re.fullmatch(r"f:t:(\d+)", data)
-    if m and form.get("step") == "pick":
-        task = await context.services.repos.tasks.by_id(int(m.group(1)))
-        if task is None or task.commune_id != officer.commune_id:
+    async with _form(context) as form:
+        t = context.t
+        data = query.data
+        await query.answer()
+        if form is None:
+            await send_html(update, context, t("form.expired"))
             return
-        form.update(step="progress", task_id=task.id, code=task.code)
-        buttons = [InlineKeyboardButton(f"{p}%", callback_data=f"f:p:{p}") for p in PERCENT_CHOICES]
-        await send_html(update, context, t("form.pick_progress", code=esc(task.code), title=esc(short(task.title))),
-                        markup=InlineKeyboardMarkup([buttons, [
-                            InlineKeyboardButton(t("form.blocked"), callback_data="f:p:blocked"),
-                            InlineKeyboardButton(t("form.not_started"), callback_data="f:p:not_started"),
-                        ]]))
-        return
-    m = re.fullmatch(r"f:p:(\d+|blocked|not_started)", data)
-    if m and form.get("step") == "progress":
-        value = m.group(1)
-        if value.isdigit():
-            form["percent"] = int(value)
-            form["status"] = "done" if value == "100" else "in_progress"
-        else:
-            form["status"] = value
-            form["percent"] = None
-        form["step"] = "date"
-        await send_html(update, context, t("form.ask_date"), markup=_skip(t("form.skip")))
-        return
-    if data == "f:s":
-        await _skip_step(update, context, form)
+        if data == "f:x":
+            form.clear()
+            await send_html(update, context, t("form.cancelled"))
+            return
+        if data == "f:d":
+            form.clear()
+            form.update(step="dossier", index=0, counts={})
+            await _ask_dossier(update, context, form)
+            return
+        m = re.fullmatch(r"f:t:(\d+)", data)
+        if m and form.get("step") == "pick":
+            task = await context.services.repos.tasks.by_id(int(m.group(1)))
+            if task is None or task.commune_id != officer.commune_id:
+                return
+            form.update(step="progress", task_id=task.id, code=task.code)
+            buttons = [InlineKeyboardButton(f"{p}%", callback_data=f"f:p:{p}") for p in PERCENT_CHOICES]
+            await send_html(update, context, t("form.pick_progress", code=esc(task.code), title=esc(short(task.title))),
+                            markup=InlineKeyboardMarkup([buttons, [
+                                InlineKeyboardButton(t("form.blocked"), callback_data="f:p:blocked"),
+                                InlineKeyboardButton(t("form.not_started"), callback_data="f:p:not_started"),
+                            ]]))
+            return
+        m = re.fullmatch(r"f:p:(\d+|blocked|not_started)", data)
+        if m and form.get("step") == "progress":
+            value = m.group(1)
+            if value.isdigit():
+                form["percent"] = int(value)
+                form["status"] = "done" if value == "100" else "in_progress"
+            else:
+                form["status"] = value
+                form["percent"] = None
+            form["step"] = "date"
+            await send_html(update, context, t("form.ask_date"), markup=_skip(t("form.skip")))
+            return
+        if data == "f:s":
+            await _skip_step(update, context, form)
 
 
 def _skip(label: str) -> InlineKeyboardMarkup:
@@ -110,11 +127,16 @@ async def _skip_step(update: Update, context: BotContext, form: dict[str, Any]) 
 
 async def consume(update: Update, context: BotContext) -> bool:
     """If the sender is filling the form, take this text as the answer. Returns True when consumed."""
-    form = _form(context)
     message = update.effective_message
-    if form is None or message is None or message.text is None or form.get("step") in (None, "pick"):
+    if message is None or message.text is None:
         return False
-    text = message.text.strip()
+    async with _form(context) as form:
+        if form is None or form.get("step") in (None, "pick"):
+            return False
+        return await _answer(update, context, form, message.text.strip())
+
+
+async def _answer(update: Update, context: BotContext, form: dict[str, Any], text: str) -> bool:
     t = context.t
     step = form["step"]
     now: datetime = context.services.clock.now()
@@ -170,23 +192,24 @@ async def _finish_task(update: Update, context: BotContext, form: dict[str, Any]
 
     item = ProgressItem(task_ref=form["code"], percent=form.get("percent"), status=form.get("status"),
                         date=date.fromisoformat(form["date"]) if form.get("date") else None, note=form.get("note"))
-    await _readback(update, context, ParseResult("progress", [item], None),
-                    f"/baocao {form['code']}")
+    code = form["code"]
+    form.clear()
+    await _readback(update, context, ParseResult("progress", [item], None), f"/baocao {code}")
 
 
 async def _finish_dossier(update: Update, context: BotContext, form: dict[str, Any]) -> None:
-    if not form["counts"]:
-        context.user_data.pop(FORM, None)  # type: ignore[union-attr]
+    counts = dict(form["counts"])
+    form.clear()
+    if not counts:
         await reply(update, context, "form.cancelled")
         return
-    result = ParseResult("dossier", [], DossierFigures(None, None, dict(form["counts"])))
+    result = ParseResult("dossier", [], DossierFigures(None, None, counts))
     await _readback(update, context, result, "/baocao hồ sơ")
 
 
 async def _readback(update: Update, context: BotContext, result: ParseResult, text: str) -> None:
     from handlers.reports import _send_readback
 
-    context.user_data.pop(FORM, None)  # type: ignore[union-attr]
     officer = context.officer
     chat = update.effective_chat
     assert officer is not None and chat is not None

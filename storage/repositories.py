@@ -733,6 +733,44 @@ class PendingRepo:
         return await self.get(int(row["id"])) if row else None
 
 
+class FormRepo:
+    """Officers' places in the /baocao form. Every private text asks whether its sender is filling the
+    form, so all forms are kept in memory after the first read (only the bot writes them), and every
+    change is written through to the database."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._forms: dict[int, tuple[dict[str, Any], datetime]] | None = None
+
+    async def _all(self) -> dict[int, tuple[dict[str, Any], datetime]]:
+        if self._forms is None:
+            rows = await self.db.fetchall("SELECT officer_id, state, updated_at FROM forms")
+            self._forms = {int(r[0]): (json.loads(r[1]), datetime.fromisoformat(r[2])) for r in rows}
+        return self._forms
+
+    async def get(self, officer_id: int, *, since: datetime) -> dict[str, Any] | None:
+        """The officer's form, if touched at or after `since` (an older one is forgotten)."""
+        found = (await self._all()).get(officer_id)
+        if found is None:
+            return None
+        if found[1] < since:
+            await self.drop(officer_id)
+            return None
+        return found[0]
+
+    async def put(self, officer_id: int, state: dict[str, Any], at: datetime) -> None:
+        (await self._all())[officer_id] = (state, at)
+        await self.db.execute(
+            "INSERT INTO forms (officer_id, state, updated_at) VALUES (?, ?, ?) ON CONFLICT (officer_id)"
+            " DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
+            (officer_id, json.dumps(state, ensure_ascii=False), at.isoformat()),
+        )
+
+    async def drop(self, officer_id: int) -> None:
+        if (await self._all()).pop(officer_id, None) is not None:
+            await self.db.execute("DELETE FROM forms WHERE officer_id = ?", (officer_id,))
+
+
 class PlanPreviewRepo:
     """Plan files shown as a preview, waiting for ✅ Nhập or ❌ Hủy."""
 
@@ -802,3 +840,4 @@ class Repositories:
         self.pending = PendingRepo(db)
         self.invites = InviteRepo(db)
         self.plan_previews = PlanPreviewRepo(db)
+        self.forms = FormRepo(db)

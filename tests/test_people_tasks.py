@@ -11,7 +11,18 @@ from docx import Document
 
 from bot.core.clock import ManualClock
 from bot.session import OfflineSession
-from tests.conftest import CHAIRMAN, FRIDAY, OFFICE, OFFICER, ONESTOP, SEEDS, add_people, last, texts
+from tests.conftest import (
+    CHAIRMAN,
+    FRIDAY,
+    OFFICE,
+    OFFICER,
+    ONESTOP,
+    SEEDS,
+    add_people,
+    import_seed_plan,
+    last,
+    texts,
+)
 
 NEWCOMER = {"id": 2024, "name": "Đỗ Thị Mới"}
 
@@ -140,6 +151,32 @@ async def test_guided_form_for_a_task(plan_session: OfflineSession) -> None:
     assert "1.4" in readback and "75%" in readback and "15/12/2026" in readback and "trình lãnh đạo" in readback
     await s.press(OFFICER, "Lưu")
     assert "Đã lưu" in last(s, OFFICER["id"])
+
+
+async def test_guided_form_survives_a_restart_and_a_forgotten_one_lets_messages_through(
+        settings: Any) -> None:
+    await add_people(settings)
+    await import_seed_plan(settings)
+    first = OfflineSession(settings, ManualClock(FRIDAY))
+    async with first:
+        await first.send_text(OFFICER, "/baocao")
+        await first.press(OFFICER, "1.4")
+        await first.press(OFFICER, "50%")  # now asked for a date
+        buttons = first.api.latest_with_buttons[OFFICER["id"]]
+    second = OfflineSession(settings, ManualClock(FRIDAY + timedelta(minutes=5)))  # the bot restarted
+    async with second:
+        await second.send_text(OFFICER, "20/12")
+        assert "ghi chú" in last(second, OFFICER["id"]).lower()  # the form went on: now the note
+        await second.press_data(OFFICER, buttons, "f:s")  # skip the note: the read-back
+        readback = last(second, OFFICER["id"])
+        assert "1.4" in readback and "50%" in readback and "20/12/2026" in readback
+        # a form left alone for more than half an hour does not swallow a later message
+        await second.send_text(OFFICER, "/baocao")
+        await second.press(OFFICER, "1.1")
+        await second.advance_to(second.clock.now() + timedelta(minutes=45))
+        await second.send_text(OFFICER, "nv 1.3 đạt 40%")
+        reply = last(second, OFFICER["id"])
+        assert "Xác nhận báo cáo" in reply and "1.3" in reply and "40%" in reply  # read as a report
 
 
 async def test_guided_form_for_dossiers(plan_session: OfflineSession) -> None:
