@@ -138,6 +138,12 @@ CORPUS: list[tuple[str, list[dict[str, Any]], dict[str, Any] | None]] = [
     ("nhiệm vụ 1.2 : đạt 45 %", [P("1.2", 45, "in_progress")], None),
     ("nv 5.2.1 hoàn thành trước ngày 15/12", [P("5.2.1", None, "in_progress", "2026-12-15")], None),
     ("nv 2.5 còn vướng, chưa xong", [P("2.5", None, "blocked")], None),
+    # a blocker said not to hold is no blocker
+    ("nv 2.1 k vướng gì, đạt 90%", [P("2.1", 90, "in_progress")], None),
+    ("nv 2.1 ko có khó khăn gì, đạt 60%", [P("2.1", 60, "in_progress")], None),
+    ("nv 2.1 không có vướng mắc", [P("2.1", None, "in_progress")], None),
+    ("nv 2.1 hết vướng rồi, đang làm tiếp", [P("2.1", None, "in_progress")], None),
+    ("nv 4.1 đạt 50%, không gặp khó khăn nhưng chờ huyện duyệt", [P("4.1", 50, "blocked")], None),
     ("nv 7.2 dự kiến cuối quý xong", [P("7.2", None, "in_progress", "2026-12-31")], None),
     ("nhiệm vụ 3.2 chậm do chưa có hướng dẫn", [P("3.2", None, "blocked")], None),
     ("NV 1.3; 1.4; 1.5 đều đã xong", [P("1.3", 100, "done"), P("1.4", 100, "done"), P("1.5", 100, "done")], None),

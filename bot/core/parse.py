@@ -183,6 +183,18 @@ _BLOCKED = re.compile(
     r"|cap tren|xac nhan|kinh phi|bo sung|thong nhat|lanh dao|chu tich|so|phong)"
     r"|thieu (?:kinh phi|nhan luc|nguoi|von|thiet bi|may|huong dan))\b"
 )
+# "không vướng gì", "ko có khó khăn", "hết vướng": a blocker word said not to hold
+_NEG_BLOCKED = re.compile(
+    r"\b(?:k|ko|kg|khong|chua|het|khong con|ko con|k con)(?: (?:co|gap|bi|gi))* "
+    r"(?:vuong(?: mac)?|kho khan|bi cham|cham tien do|tre han|qua han|ket)(?: gi(?: ca)?| nao)?\b"
+)
+
+
+def _mask_negated_blockers(seg: str) -> str:
+    """`seg` with negated blocker phrases blanked out (same length: folded and original text stay aligned)."""
+    return _NEG_BLOCKED.sub(lambda m: " " * len(m.group()), seg)
+
+
 _BLOCKED_ORIG = re.compile(r"\bchờ\b", re.IGNORECASE)
 _NOT_STARTED = re.compile(
     r"\bchua (?:bat dau|trien khai|lam|thuc hien|khoi dong|co gi|tien hanh)\b|\bchua\s*$"
@@ -237,7 +249,8 @@ def percent_over_100(text: str) -> int | None:
 
 def _status(seg: str, orig: str, percent: int | None) -> tuple[str | None, bool]:
     """(status, done_word_seen) of one segment."""
-    if _BLOCKED.search(seg) or _BLOCKED_ORIG.search(orig):
+    negated = _mask_negated_blockers(seg)
+    if _BLOCKED.search(negated) or _BLOCKED_ORIG.search(orig):
         return "blocked", False
     if _NOT_STARTED.search(seg) and not percent:
         return "not_started", False
@@ -251,8 +264,8 @@ def _status(seg: str, orig: str, percent: int | None) -> tuple[str | None, bool]
         return "done", True
     if percent == 100:
         return "done", False
-    if neg or percent is not None or _IN_PROGRESS.search(seg):
-        return "in_progress", False
+    if neg or percent is not None or _IN_PROGRESS.search(seg) or negated != seg:
+        return "in_progress", False  # "không có vướng mắc" alone: going on without problems
     return None, False
 
 
@@ -557,7 +570,7 @@ def _analyse(seg: str, seg_orig: str, today: date) -> ProgressItem:
     when = _date(seg, today, past=(status == "done"))
     note = None
     if status == "blocked":
-        m = _BLOCKED.search(seg) or _BLOCKED_ORIG.search(seg_orig)
+        m = _BLOCKED.search(_mask_negated_blockers(seg)) or _BLOCKED_ORIG.search(seg_orig)
         start = m.start() if m else 0
         reason = _REASON.search(seg, start)
         if reason:  # "vướng vì thiếu kinh phí": the reason after vì / do
