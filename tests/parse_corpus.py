@@ -71,6 +71,9 @@ CORPUS: list[tuple[str, list[dict[str, Any]], dict[str, Any] | None]] = [
     ("nv 3.3 mới xong 1 nửa", [P("3.3", 50, "in_progress")], None),
     ("nv 4.4 xong một nửa rồi", [P("4.4", 50, "in_progress")], None),
     ("nv 2.6 dự kiến hoàn thành 15/12", [P("2.6", None, "in_progress", "2026-12-15")], None),
+    ("nv 2.6 dự kiến 15.12", [P("2.6", None, "in_progress", "2026-12-15")], None),
+    ("nv 2.6 dk thứ 6 tuần sau", [P("2.6", None, "in_progress", "2026-12-04")], None),
+    ("nv 2.6 hạn quý IV", [P("2.6", None, None, "2026-12-31")], None),  # a deadline says nothing of progress
     ("nv 2.6 sẽ hoàn thành trước 20/12", [P("2.6", None, "in_progress", "2026-12-20")], None),
     ("nv 1.3 tuần sau hoàn thành", [P("1.3", None, "in_progress", "2026-12-04")], None),
     ("nv 7.4 chưa xong", [P("7.4", None, "in_progress")], None),

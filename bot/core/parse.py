@@ -173,6 +173,7 @@ _FUTURE = re.compile(
     r"|quy (?:[1-4]|iv|iii|ii|i)|han(?=\s*(?::|la\b|ngay\b|cuoi\b|\d))|truoc(?= (?:ngay )?\d)|kip"
     r"|trong (?:tuan|thang|quy|nam))\b"
 )
+_EXPECTED = re.compile(r"\b(?:du kien|dk|du tinh|se|phan dau)\b")
 _PAST = re.compile(r"\b(?:da|roi|vua|hom qua|hom kia|hom nay|xong roi|tuan truoc|thang truoc|tu)\b")
 _PAST_EXPLICIT = re.compile(r"\b(?:da|roi|vua|hom qua|hom kia|tuan truoc|thang truoc|nam truoc|nam ngoai)\b")
 _BLOCKED = re.compile(
@@ -568,6 +569,8 @@ def _analyse(seg: str, seg_orig: str, today: date) -> ProgressItem:
         if ahead is not None:  # "xong 15/12" on 27/11: expected, not done
             return ProgressItem(percent=percent if percent != 100 else None, status="in_progress", date=ahead)
     when = _date(seg, today, past=(status == "done"))
+    if status is None and when is not None and when >= today and _EXPECTED.search(seg):
+        status = "in_progress"  # "dự kiến 15/12": expected to be done then, so under way now
     note = None
     if status == "blocked":
         m = _BLOCKED.search(_mask_negated_blockers(seg)) or _BLOCKED_ORIG.search(seg_orig)
