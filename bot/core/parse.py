@@ -211,7 +211,7 @@ _STRONG = re.compile(
 )
 _QUESTION = re.compile(
     r"\?|\b(?:khi nao|bao gio|the nao|tai sao|vi sao|lam sao|nhu the nao|bao nhieu|phai khong|duoc khong"
-    r"|chua a|nhe|co phai|la gi|o dau)\s*[.!]*\s*$"
+    r"|chua a|co phai|la gi|o dau)\s*[.!]*\s*$"
 )
 
 
