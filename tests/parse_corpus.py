@@ -141,6 +141,7 @@ CORPUS: list[tuple[str, list[dict[str, Any]], dict[str, Any] | None]] = [
     ("nhiệm vụ 1.2 : đạt 45 %", [P("1.2", 45, "in_progress")], None),
     ("nv 5.2.1 hoàn thành trước ngày 15/12", [P("5.2.1", None, "in_progress", "2026-12-15")], None),
     ("nv 2.5 còn vướng, chưa xong", [P("2.5", None, "blocked")], None),
+    ("nv 1.1 đã tổ chức hội nghị ngày 20/11", [P("1.1", None, None, "2026-11-20")], None),
     # "nhé" ends a friendly statement, not a question
     ("em đã hoàn thành nv 3.3 rồi anh nhé", [P("3.3", 100, "done")], None),
     ("nv 3.4 đạt 70% rồi nhé", [P("3.4", 70, "in_progress")], None),

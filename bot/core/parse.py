@@ -568,7 +568,8 @@ def _analyse(seg: str, seg_orig: str, today: date) -> ProgressItem:
         ahead = _future_only_date(seg, today)
         if ahead is not None:  # "xong 15/12" on 27/11: expected, not done
             return ProgressItem(percent=percent if percent != 100 else None, status="in_progress", date=ahead)
-    when = _date(seg, today, past=(status == "done"))
+    past = status == "done" or (status is None and bool(_PAST_EXPLICIT.search(seg)) and not _FUTURE.search(seg))
+    when = _date(seg, today, past=past)  # "đã tổ chức hội nghị ngày 20/11": the 20/11 gone by
     if status is None and when is not None and when >= today and _EXPECTED.search(seg):
         status = "in_progress"  # "dự kiến 15/12": expected to be done then, so under way now
     note = None
