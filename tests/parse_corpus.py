@@ -142,6 +142,9 @@ CORPUS: list[tuple[str, list[dict[str, Any]], dict[str, Any] | None]] = [
     ("nv 5.2.1 hoàn thành trước ngày 15/12", [P("5.2.1", None, "in_progress", "2026-12-15")], None),
     ("nv 2.5 còn vướng, chưa xong", [P("2.5", None, "blocked")], None),
     ("nv 1.1 đã tổ chức hội nghị ngày 20/11", [P("1.1", None, None, "2026-11-20")], None),
+    ("Tổng số hồ sơ tiếp nhận trong kỳ 320 hồ sơ (trực tuyến 250, trực tiếp 65, qua bưu chính 5)", [],
+     D(None, None, total=320, online=250, direct=65, postal=5)),
+    ("tổng số hồ sơ tiếp nhận trong tháng 11 là 320", [], D(*M, total=320)),
     # "nhé" ends a friendly statement, not a question
     ("em đã hoàn thành nv 3.3 rồi anh nhé", [P("3.3", 100, "done")], None),
     ("nv 3.4 đạt 70% rồi nhé", [P("3.4", 70, "in_progress")], None),

@@ -355,7 +355,8 @@ _BEFORE_NUM_NOT_COUNT = re.compile(r"(?:ngay|thang|quy|nam|tuan|dien thoai|sdt|h
 _FILLER = re.compile(
     r"^[\s:=,\-–(]*(?:(?:la|duoc|co|gom|khoang|hs|ho so|thu tuc|tthc|thu tuc hanh chinh|so|luong|so luong|moi"
     r"|tong|da|dat|voi|ca|cua|ho|hoso|tuan nay|thang nay|quy nay|nam nay|hom nay|tuan truoc|thang truoc"
-    r"|trong tuan|trong thang)\b[\s:=,\-–]*)*$"
+    r"|trong tuan|trong thang|trong quy|trong nam|trong ky|trong|ky nay|ky bao cao|bao cao|nay|tu dau nam|den nay"
+    r"|luy ke|thang \d{1,2}|quy (?:[1-4]|iv|iii|ii|i)|nam \d{4})\b[\s:=,\-–]*)*$"
 )
 _PAKN_AFTER = re.compile(r"\s*(?:pakn|phan anh|kien nghi|y kien)\b")
 _CHANNELS = frozenset({"online", "direct", "postal"})
