@@ -145,6 +145,11 @@ CORPUS: list[tuple[str, list[dict[str, Any]], dict[str, Any] | None]] = [
     ("Tổng số hồ sơ tiếp nhận trong kỳ 320 hồ sơ (trực tuyến 250, trực tiếp 65, qua bưu chính 5)", [],
      D(None, None, total=320, online=250, direct=65, postal=5)),
     ("tổng số hồ sơ tiếp nhận trong tháng 11 là 320", [], D(*M, total=320)),
+    ("tuần này có 12 hồ sơ", [], D(*W, received=12)),
+    ("hs tuần này: 0 hồ sơ", [], D(*W, received=0)),
+    ("tháng 11 được 230 hs", [], D(*M, received=230)),
+    ("tuần này có bao nhiêu hồ sơ?", [], None),  # a question
+    ("tuần sau họp lúc 14 giờ", [], None),
     # "nhé" ends a friendly statement, not a question
     ("em đã hoàn thành nv 3.3 rồi anh nhé", [P("3.3", 100, "done")], None),
     ("nv 3.4 đạt 70% rồi nhé", [P("3.4", 70, "in_progress")], None),

@@ -438,6 +438,20 @@ def _dossier_pairs(s: str, blocked_spans: list[tuple[int, int]]) -> list[_Pair]:
     return pairs
 
 
+def _lone_count(s: str, today: date) -> list[_Pair]:
+    """"tuần này có 12 hồ sơ", "hôm nay 0 hồ sơ": a period and one count of dossiers, no key word. That
+    count is what was received."""
+    if find_period(s, today) is None or _QUESTION.search(s):
+        return []
+    counts = [m for m in _NUM.finditer(s)
+              if not _BEFORE_NUM_NOT_COUNT.search(s, max(0, m.start() - 14), m.start())
+              and not _AFTER_NUM_NOT_COUNT.match(s, m.end())]
+    if len(counts) != 1 or not re.match(r"\s*(?:hs|ho so)\b", s[counts[0].end():]):
+        return []
+    m = counts[0]
+    return [_Pair(m.start(), m.end(), "received", int(m.group(1).replace(".", "")))]
+
+
 # -- the parser ---------------------------------------------------------------------------------
 _REASON = re.compile(r"\b(?:vi|do|boi vi|ly do|nguyen nhan)\b\s*:?\s*")
 _PCT_PHRASE = re.compile(r"[,;]?\s*(?:moi |hien |da )?(?:dat|duoc|khoang)?\s*\d{1,3}(?:[.,]\d+)?\s*%")
@@ -477,6 +491,8 @@ def parse_message(text: str, now: datetime) -> ParseResult:
         blocked_spans += [(a, b) for a, b, *_ in find_absolute_dates(s)]
         blocked_spans += [(m.start(), m.end()) for m in _PCT.finditer(s)]
         pairs = _dossier_pairs(s, blocked_spans)
+    if not pairs and not refs:
+        pairs = _lone_count(s, today)
     if refs:
         ref_sentences = {sentence_of(r.start) for r in refs}
         pairs = [p for p in pairs if sentence_of(p.start) not in ref_sentences
