@@ -145,6 +145,11 @@ CORPUS: list[tuple[str, list[dict[str, Any]], dict[str, Any] | None]] = [
     ("Tổng số hồ sơ tiếp nhận trong kỳ 320 hồ sơ (trực tuyến 250, trực tiếp 65, qua bưu chính 5)", [],
      D(None, None, total=320, online=250, direct=65, postal=5)),
     ("tổng số hồ sơ tiếp nhận trong tháng 11 là 320", [], D(*M, total=320)),
+    ("+ Hồ sơ đang giải quyết chưa đến hạn trả: 20 hồ sơ.", [], D(None, None, pending=20)),
+    # one figure for two channels belongs to neither
+    ("Tổng số hồ sơ tiếp nhận: 2.098 hồ sơ, số lượng hồ sơ tiếp nhận Trực tuyến: 909 hồ sơ; trực tiếp, dịch vụ "
+     "bưu chính: 1.146.", [], D(None, None, total=2098, online=909)),
+    ("tuần này nhận 40, trực tiếp và bưu chính 12, trực tuyến 28", [], D(*W, received=40, online=28)),
     ("tuần này có 12 hồ sơ", [], D(*W, received=12)),
     ("hs tuần này: 0 hồ sơ", [], D(*W, received=0)),
     ("tháng 11 được 230 hs", [], D(*M, received=230)),

@@ -356,7 +356,7 @@ _FILLER = re.compile(
     r"^[\s:=,\-–(]*(?:(?:la|duoc|co|gom|khoang|hs|ho so|thu tuc|tthc|thu tuc hanh chinh|so|luong|so luong|moi"
     r"|tong|da|dat|voi|ca|cua|ho|hoso|tuan nay|thang nay|quy nay|nam nay|hom nay|tuan truoc|thang truoc"
     r"|trong tuan|trong thang|trong quy|trong nam|trong ky|trong|ky nay|ky bao cao|bao cao|nay|tu dau nam|den nay"
-    r"|luy ke|thang \d{1,2}|quy (?:[1-4]|iv|iii|ii|i)|nam \d{4})\b[\s:=,\-–]*)*$"
+    r"|luy ke|tra|tra ket qua|hen tra|thang \d{1,2}|quy (?:[1-4]|iv|iii|ii|i)|nam \d{4})\b[\s:=,\-–]*)*$"
 )
 _PAKN_AFTER = re.compile(r"\s*(?:pakn|phan anh|kien nghi|y kien)\b")
 _CHANNELS = frozenset({"online", "direct", "postal"})
@@ -364,6 +364,7 @@ _CLAUSE_BREAK = re.compile(r"[,;(]")
 _KEYS_AFTER = "truc tuyen|truc tiep|buu chinh|qua han|tre han|dung han|truoc han|dang|da|rut|so hoa|ton"
 _THIS_PERIOD = re.compile(r"\bky (?:bao cao )?(?:nay|hien tai)\b")
 _RATE_WORDS = re.compile(r"\b(?:ty le|ti le)\b")
+_CHANNEL_JOIN = re.compile(r"^\s*(?:,|va|hoac|\+|/)\s*(?:dich vu|qua|hs|ho so)?\s*$")
 _NOUN_ONLY = re.compile(r"^\s*(?:hs|ho so|tthc|ho so tthc)\s*$")
 _PAKN_CONTEXT = re.compile(r"\b(?:pakn|phan anh|kien nghi)\b")
 _DOSSIER_NOUN = re.compile(r"\b(?:hs|ho so|tthc|pakn|bcci|thu tuc)\b")
@@ -398,6 +399,7 @@ def _dossier_pairs(s: str, blocked_spans: list[tuple[int, int]]) -> list[_Pair]:
     used: set[int] = set()
     used_by: dict[int, str] = {}
     pairs: list[_Pair] = []
+    paired: dict[int, _Pair] = {}  # key index -> its pair
     key_starts = [k[0] for k in keys]
     for i, (ks, ke, key) in enumerate(keys):
         if key is None or blocked(ks, ke):
@@ -429,6 +431,12 @@ def _dossier_pairs(s: str, blocked_spans: list[tuple[int, int]]) -> list[_Pair]:
         if _PAKN_AFTER.match(s, ne) or _PAKN_AFTER.match(s, ke):
             key = {"received": "feedback_received", "resolved": "feedback_answered"}.get(key, key)
         pairs.append(_Pair(min(ks, ns), max(ke, ne), key, value))
+        paired[i] = pairs[-1]
+    for i in range(1, len(keys)):  # "trực tiếp, dịch vụ bưu chính: 1.146": one figure for two channels
+        before, this = keys[i - 1], keys[i]
+        if (before[2] in _CHANNELS and this[2] in _CHANNELS and i - 1 not in paired and i in paired
+                and _CHANNEL_JOIN.match(s[before[1]:this[0]])):
+            pairs.remove(paired.pop(i))
     if pairs and not any(p.key in ("received", "total") for p in pairs):
         # "tuần này: 45 hồ sơ, 20 trực tuyến": a count of dossiers with no verb is what was received
         for j, (ns, ne, value) in enumerate(nums):
