@@ -120,3 +120,15 @@ def test_percent_over_100(text: str, value: int | None) -> None:
     from bot.core.parse import percent_over_100
 
     assert percent_over_100(text) == value
+
+
+def test_a_blocked_note_ends_with_its_line() -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from bot.core.parse import parse_message
+
+    text = "3. NV 2.5: chưa triển khai do chờ hướng dẫn của huyện.\n4. Hồ sơ TTHC: tiếp nhận 42"
+    result = parse_message(text, datetime(2026, 11, 27, 15, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
+    assert result.progress[0].note == "chờ hướng dẫn của huyện"
+    assert result.dossier is not None and result.dossier.counts == {"received": 42}

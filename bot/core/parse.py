@@ -607,6 +607,7 @@ def _analyse(seg: str, seg_orig: str, today: date) -> ProgressItem:
         cut = seg_orig[start:]
         for pm in reversed(list(_PCT_PHRASE.finditer(seg[start:]))):
             cut = cut[: pm.start()] + cut[pm.end():]
+        cut = cut.split("\n", 1)[0]  # a note ends with its line ("3. NV 2.5: … chờ huyện.\n4. Hồ sơ …")
         note = _NOTE_TRIM.sub("", cut).strip() or None
     return ProgressItem(percent=percent, status=status, date=when, note=note)
 
