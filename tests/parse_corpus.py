@@ -146,6 +146,8 @@ CORPUS: list[tuple[str, list[dict[str, Any]], dict[str, Any] | None]] = [
      D(None, None, total=320, online=250, direct=65, postal=5)),
     ("tổng số hồ sơ tiếp nhận trong tháng 11 là 320", [], D(*M, total=320)),
     ("+ Hồ sơ đang giải quyết chưa đến hạn trả: 20 hồ sơ.", [], D(None, None, pending=20)),
+    ("nv 2.2 đã rà soát xong 12 thủ tục", [P("2.2", 100, "done")], None),  # 12 procedures, not 12 %
+    ("nv 2.2 thực hiện 3 đợt tuyên truyền", [P("2.2", None, "in_progress")], None),
     # one figure for two channels belongs to neither
     ("Tổng số hồ sơ tiếp nhận: 2.098 hồ sơ, số lượng hồ sơ tiếp nhận Trực tuyến: 909 hồ sơ; trực tiếp, dịch vụ "
      "bưu chính: 1.146.", [], D(None, None, total=2098, online=909)),

@@ -160,7 +160,8 @@ def find_refs(s: str) -> list[_Ref]:
 _PCT = re.compile(r"(?<![\d.,])(\d{1,3})(?:[.,](\d{1,2}))?\s*(?:%|phan tram\b)")
 _PCT_WORD = re.compile(r"\b(?:dat|duoc|khoang|tien do|hoan thanh|xong|thuc hien|lam duoc)\s*:?\s*(\d{1,3})(?![\d.,/%])"
                        r"(?!\s*(?:ho so|hs|van ban|ngay|tuan|thang|nam|nguoi|lan|buoi|cuoc|tin|bai|trieu|ty|dong|nua"
-                       r"|hom|gio|phut)\b)")
+                       r"|hom|gio|phut|thu tuc|tthc|quyet dinh|ke hoach|lop|dot|bo|muc|nhiem vu|nv|chi tieu|tieu chi"
+                       r"|thon|ap|don vi|cong chuc|can bo|luot|trang|ban|cuon|to|ho)\b)")
 _HALF = re.compile(r"\b(?:mot|1) nua\b|\bnua chung\b")
 _NEG_DONE = re.compile(r"\b(?:chua|gan|sap|chua the) (?:xong|hoan thanh|hoan tat|hoan thien|dat)\b")
 _DONE = re.compile(
