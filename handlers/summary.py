@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
@@ -24,11 +25,15 @@ LIST_MAX = 8
 MARKS = {"ok": "✅", "near": "⚠️", "bad": "❌", "unknown": "❔"}
 
 
-def period_of(args: list[str], now: datetime) -> tuple[date, date] | None:
-    """A period in words ("tháng 11", "quý 3", "từ 01/10 đến 15/11"); the current week when none is given."""
+def period_of(args: list[str], now: datetime,
+              this_period: Callable[[date], tuple[date, date]] | None = None) -> tuple[date, date] | None:
+    """A period in words ("tháng 11", "quý 3", "từ 01/10 đến 15/11", "kỳ này" when `this_period` tells the
+    reporting period); the current week when none is given."""
     if not args:
         return week_bounds(now.date())
     _, folded = prepare(" ".join(args))
+    if this_period is not None and re.fullmatch(r"\s*ky (?:bao cao )?(?:nay|hien tai)\s*", folded):
+        return this_period(now.date())
     if re.fullmatch(r"\s*(?:nam|ca nam)\s*", folded):
         folded = "nam nay"
     if re.fullmatch(r"\s*6 thang\s*", folded):
@@ -48,7 +53,7 @@ async def tomtat(update: Update, context: BotContext) -> None:
     services = context.services
     now = services.clock.now()
     args = context.args or []
-    period = period_of(args, now)
+    period = period_of(args, now, context.services.reports.this_period)
     if period is None:
         await reply(update, context, "summary.bad_period", value=" ".join(args))
         return
@@ -263,7 +268,8 @@ async def xuatbaocao(update: Update, context: BotContext) -> None:
     assert officer is not None
     now = context.services.clock.now()
     args = context.args or []
-    period = period_of(args, now) if args else (date(now.year, 1, 1), now.date())
+    period = period_of(args, now, context.services.reports.this_period) if args else (
+        date(now.year, 1, 1), now.date())
     if period is None:
         await reply(update, context, "summary.bad_period", value=" ".join(args))
         return

@@ -222,3 +222,26 @@ def test_summary_cli_json(run_cli: Any, tmp_path: Path) -> None:
                                          "online_rate": 43.33, "postal_rate": None, "feedback_answered": None}
     r = run_cli("summary", "--period", "2023-07-20..2023-01-01", "--db", db)
     assert r.returncode == 2 and "Traceback" not in r.stderr
+
+
+async def test_summary_of_this_reporting_period(plan_session: OfflineSession) -> None:
+    """"/tomtat kỳ này" is the reporting period under the commune's calendar (default "fixed": on 27/11,
+    between the year's report and the next data window, the calendar quarter)."""
+    s = plan_session
+    await s.send_text(CHAIRMAN, "/tomtat kỳ này")
+    assert "Kỳ: 01/10/2026 – 31/12/2026" in last(s, CHAIRMAN["id"])
+
+
+async def test_this_reporting_period_follows_the_mid_month_calendar(tmp_path: Path) -> None:
+    from bot.config import load_settings
+    from bot.core.clock import ManualClock
+    from tests.conftest import FRIDAY, add_people
+
+    settings = load_settings(env_file=None, db_path=tmp_path / "m.sqlite3", report_calendar="mid-month")
+    await add_people(settings)
+    s = OfflineSession(settings, ManualClock(FRIDAY))
+    async with s:
+        await s.send_text(CHAIRMAN, "/tomtat kỳ này")  # the year's report: data 15/12/2025 – 14/12/2026
+        assert "Kỳ: 15/12/2025 – 14/12/2026" in last(s, CHAIRMAN["id"])
+        await s.send_text(ONESTOP, "hs kỳ này nhận 900")
+        assert "15/12/2025 – 14/12/2026" in last(s, ONESTOP["id"])
