@@ -13,6 +13,7 @@ from bot.core.absence import parse_absence
 from bot.core.parse import ParseResult, ProgressItem
 from bot.core.permissions import Perm
 from bot.core.schedule import ScheduleError, parse_quiet, parse_when, reporting_calendar
+from bot.i18n import Translator
 from handlers.common import button, reply, requires, send_html
 from jobs.reminders import KINDS, load, rebuild
 
@@ -37,8 +38,11 @@ async def caidat(update: Update, context: BotContext) -> None:
         value = " ".join(args[1:])
         try:
             await _change(context, officer.commune_id, name, value)
-        except (ScheduleError, ValueError, KeyError) as exc:
-            await reply(update, context, "settings.bad", reason=str(exc))
+        except ScheduleError as exc:
+            await reply(update, context, f"settings.bad_{exc.reason}", value=exc.text or value)
+            return
+        except KeyError:
+            await reply(update, context, "settings.bad_name", name=name)
             return
         await rebuild(context.application)
         await services.repos.audit.log("settings", user_id=officer.telegram_id, at=services.clock.now(),
@@ -49,11 +53,24 @@ async def caidat(update: Update, context: BotContext) -> None:
     for kind in KINDS:
         rule = rules[kind]
         state = t("settings.on") if rule.enabled else t("settings.off")
-        lines.append(t("settings.rule", name=t(f"settings.kind_{kind}"), when=specs[kind]["when"], state=state))
+        lines.append(t("settings.rule", name=t(f"settings.kind_{kind}"), when=_when(t, specs[kind]["when"]),
+                       state=state))
     lines.append(t("settings.quiet", hours=specs["quiet"]["hours"]))
     lines.append(t("settings.calendar", calendar=specs["reporting"].get("calendar", "fixed")))
     lines.append(t("settings.help"))
     await send_html(update, context, "\n".join(lines))
+
+
+def _when(t: Translator, spec: str) -> str:
+    """A rule's time in the reader's words: "thứ 6, 14:00", "hằng ngày, 08:00"."""
+    try:
+        every, weekday, at = parse_when(spec)
+    except ScheduleError:
+        return spec
+    hhmm = at.strftime("%H:%M")
+    if every == "daily":
+        return t("settings.daily", time=hhmm)
+    return t("settings.weekly", day=t(f"settings.weekday_{weekday}"), time=hhmm)
 
 
 async def _change(context: BotContext, commune_id: int, name: str, value: str) -> None:

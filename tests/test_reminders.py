@@ -153,11 +153,20 @@ async def test_admin_changes_the_schedule_in_chat(month_settings: Settings) -> N
     s = OfflineSession(month_settings, ManualClock(START))
     async with s:
         await s.send_text(OFFICE, "/caidat")
-        assert "Nhắc báo cáo hằng tuần" in (s.api.calls[-1].text or "")
+        shown = s.api.calls[-1].text or ""
+        assert "Nhắc báo cáo hằng tuần (nhacviec): thứ 6, 14:00 (bật)" in shown
+        assert "(han): hằng ngày, 08:00" in shown and "fri 15:00" not in shown and "mon 07:30" not in shown
         await s.send_text(OFFICE, "/caidat nhacviec thu5 09:00")
+        assert "(nhacviec): thứ 5, 09:00" in (s.api.calls[-1].text or "")
         await s.send_text(OFFICE, "/caidat baocaochutich tat")
-        await s.send_text(OFFICE, "/caidat yenlang 25:00-07:00")
-        assert "Không đổi được" in (s.api.calls[-1].text or "")
+        await s.send_text(OFFICE, "/caidat yenlang 25:00-07:00")  # every reason in Vietnamese
+        assert s.api.calls[-1].text == "Giờ yên lặng phải viết như 21:00-07:00, không phải „25:00-07:00”."
+        await s.send_text(OFFICE, "/caidat nhacviec thu9 14:00")
+        assert s.api.calls[-1].text == "Không hiểu thứ trong „thu9 14:00”. Dùng thu2 … thu7, cn."
+        await s.send_text(OFFICE, "/caidat lichbaocao q1:31/02:01/01-31/03")
+        assert "Không đọc được lịch báo cáo „q1:31/02:01/01-31/03”" in (s.api.calls[-1].text or "")
+        await s.send_text(OFFICE, "/caidat abc 08:00")
+        assert "Không có mục „abc”" in (s.api.calls[-1].text or "")
         await s.send_text(OFFICER, "/caidat han tat")
         assert "không có quyền" in (s.api.calls[-1].text or "")
         await s.advance_to(at(2027, 2, 2, 0))

@@ -26,7 +26,13 @@ WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6
 
 
 class ScheduleError(ValueError):
-    """A schedule written in a way that cannot be read."""
+    """A schedule written in a way that cannot be read. `reason` names the mistake (for a message in the
+    user's language), `text` is what was written; str() is a one-line English explanation (logs, CLI)."""
+
+    def __init__(self, reason: str, text: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.text = text
 
 
 @dataclass(frozen=True)
@@ -59,24 +65,24 @@ def parse_when(text: str) -> tuple[str, int | None, time]:
     s = text.strip().lower().replace("thứ ", "thu").replace("thu ", "thu")
     m = re.fullmatch(r"(?:([a-z0-9]+)\s+)?(\d{1,2})[:h](\d{2})", s)
     if m is None:
-        raise ScheduleError(f"not a schedule: {text!r} (e.g. 'fri 14:00' or '08:00')")
+        raise ScheduleError("not_schedule", text, f"not a schedule: {text!r} (e.g. 'fri 14:00' or '08:00')")
     hh, mm = int(m.group(2)), int(m.group(3))
     if hh > 23 or mm > 59:
-        raise ScheduleError(f"not a time of day: {text!r}")
+        raise ScheduleError("not_time", text, f"not a time of day: {text!r}")
     if m.group(1) is None:
         return "daily", None, time(hh, mm)
     if m.group(1) not in WEEKDAYS:
-        raise ScheduleError(f"unknown weekday in {text!r}")
+        raise ScheduleError("weekday", text, f"unknown weekday in {text!r}")
     return "weekly", WEEKDAYS[m.group(1)], time(hh, mm)
 
 
 def parse_quiet(text: str) -> Quiet:
     m = re.fullmatch(r"\s*(\d{1,2})[:h](\d{2})\s*-\s*(\d{1,2})[:h](\d{2})\s*", text)
     if m is None:
-        raise ScheduleError(f"quiet hours must look like 21:00-07:00, not {text!r}")
+        raise ScheduleError("quiet", text, f"quiet hours must look like 21:00-07:00, not {text!r}")
     a, b, c, d = (int(x) for x in m.groups())
     if a > 23 or c > 23 or b > 59 or d > 59:
-        raise ScheduleError(f"not a time of day in {text!r}")
+        raise ScheduleError("quiet", text, f"not a time of day in {text!r}")
     return Quiet(time(a, b), time(c, d))
 
 
@@ -91,7 +97,7 @@ def slot_after(rule: Rule, after: datetime) -> datetime:
         candidate = datetime.combine(d, rule.at, tzinfo=tz)
         if candidate > after:
             return candidate
-    raise ScheduleError("no slot within two weeks")  # cannot happen for valid rules
+    raise ScheduleError("no_slot", "", "no slot within two weeks")  # cannot happen for valid rules
 
 
 def slot_before(rule: Rule, at: datetime) -> datetime:
@@ -105,7 +111,7 @@ def slot_before(rule: Rule, at: datetime) -> datetime:
         candidate = datetime.combine(d, rule.at, tzinfo=tz)
         if candidate <= at:
             return candidate
-    raise ScheduleError("no slot within two weeks")
+    raise ScheduleError("no_slot", "", "no slot within two weeks")
 
 
 def deliver_at(slot: datetime, calendar: WorkCalendar, quiet: Quiet) -> datetime:
@@ -187,11 +193,15 @@ def _custom(text: str, year: int) -> list[ReportDue]:
     for part in text.split(";"):
         m = re.fullmatch(r"\s*([\w-]+):(\d{1,2})/(\d{1,2}):(\d{1,2})/(\d{1,2})-(\d{1,2})/(\d{1,2})\s*", part)
         if m is None:
-            raise ScheduleError(f"cannot read the reporting calendar entry {part!r} (name:DD/MM:DD/MM-DD/MM)")
+            raise ScheduleError("calendar", part,
+                                f"cannot read the reporting calendar entry {part!r} (name:DD/MM:DD/MM-DD/MM)")
         name = m.group(1)
-        due = date(year, int(m.group(3)), int(m.group(2)))
-        start = date(year, int(m.group(5)), int(m.group(4)))
-        end = date(year, int(m.group(7)), int(m.group(6)))
+        try:
+            due = date(year, int(m.group(3)), int(m.group(2)))
+            start = date(year, int(m.group(5)), int(m.group(4)))
+            end = date(year, int(m.group(7)), int(m.group(6)))
+        except ValueError:
+            raise ScheduleError("calendar", part, f"no such day in the reporting calendar entry {part!r}") from None
         if start > due:
             start = start.replace(year=year - 1)
         if end > due:
