@@ -255,15 +255,17 @@ def cmd_parse(args: argparse.Namespace) -> int:
 # -- import-plan --------------------------------------------------------------------------------
 def cmd_import_plan(args: argparse.Namespace) -> int:
     from bot.core.plan_import import PlanImportError, read_plan
+    from bot.i18n import render_note, translator
 
     if not args.file.is_file():
         raise CliError(_t("file_missing", path=args.file))
     try:
         plan = read_plan(args.file.name, args.file.read_bytes(), year=args.year)
     except PlanImportError as exc:
-        raise CliError(str(exc)) from None
-    if args.json:
-        print(json.dumps(plan.to_dict(), ensure_ascii=False, indent=2))
+        raise CliError(render_note(translator(_lang()), exc.note)) from None
+    if args.json:  # the import contract: warnings in Vietnamese
+        print(json.dumps(plan.to_dict(lambda note: render_note(translator("vi"), note)), ensure_ascii=False,
+                         indent=2))
         return EXIT_OK
 
     async def save(settings: Any, repos: Any) -> int:

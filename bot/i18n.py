@@ -7,6 +7,7 @@ import tomllib
 from datetime import date
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -71,3 +72,13 @@ class Translator:
 @lru_cache(maxsize=4)
 def translator(lang: str = DEFAULT_LOCALE) -> Translator:
     return Translator(lang)
+
+
+def render_note(t: Translator, note: Any) -> str:
+    """Words for a note of the core (`key` under [plan_import], `values`); a list of task codes cut short
+    says how many more there are."""
+    values = dict(note.values)
+    more = values.pop("more", 0)
+    if more:
+        values["codes"] = f"{values.get('codes', '')}{t('plan_import.and_more', n=more)}"
+    return t(f"plan_import.{note.key}", **values)

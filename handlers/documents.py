@@ -13,6 +13,7 @@ from bot.core.models import Officer
 from bot.core.parse import find_refs, prepare
 from bot.core.permissions import Perm, allowed
 from bot.core.plan_import import ImportedPlan, PlanImportError, read_plan
+from bot.i18n import render_note
 from bot.services_plan import store_plan
 from bot.tasks import may_report_on
 from handlers.common import edit_html, esc, reply, send_html
@@ -68,7 +69,7 @@ async def _read(update: Update, context: BotContext, file_id: str, filename: str
     try:
         return read_plan(filename, data, year=year)
     except PlanImportError as exc:
-        await reply(update, context, "plan.not_a_plan", reason=str(exc))
+        await reply(update, context, "plan.not_a_plan", reason=render_note(context.t, exc.note))
         return None
 
 
@@ -81,7 +82,7 @@ def preview_text(context: BotContext, plan: ImportedPlan) -> str:
         lines.append(t("plan.preview_kpis", kpis=", ".join(
             f"{t(f'kpi.{k.key}')} {k.op} {t.number(k.target)}%" for k in plan.kpis)))
     for w in plan.warnings[:8]:
-        lines.append("⚠️ " + esc(w))
+        lines.append("⚠️ " + esc(render_note(t, w)))
     if len(plan.warnings) > 8:
         lines.append(t("plan.more_warnings", n=len(plan.warnings) - 8))
     lines.append(t("plan.preview_footer"))

@@ -8,8 +8,13 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from bot.core.plan_import import PlanImportError, kpi_of, parse_deadline, read_plan
+from bot.core.plan_import import ImportedPlan, PlanImportError, kpi_of, parse_deadline, read_plan
+from bot.i18n import render_note, translator
 from tests.conftest import SEEDS
+
+
+def _said(plan: ImportedPlan, lang: str = "vi") -> list[str]:
+    return [render_note(translator(lang), w) for w in plan.warnings]
 
 
 def _plan(name: str, **kw: object):  # type: ignore[no-untyped-def]
@@ -74,7 +79,7 @@ def test_tu_xuyen_prose_plan() -> None:
     assert any("99%" in target for target in t.targets)  # the area's targets go with its tasks
     assert next(x for x in plan.tasks if x.code == "7.b.5").lead_units == ["van-hoa"]  # tuyên truyền
     assert all(x.lead_units for x in plan.tasks)
-    assert any("Tổ chức thực hiện" in w for w in plan.warnings)
+    assert any("Tổ chức thực hiện" in w for w in _said(plan))
     kpis = {k.key: (k.target, k.op) for k in plan.kpis}
     assert kpis == {"on_time_rate": (99.0, ">"), "online_rate": (50.0, ">=")}
 
@@ -90,7 +95,7 @@ def test_to_tung_criteria_table_and_body() -> None:
     # body section 1.5 (số hóa) is the description of criterion TCTP 3.4.5: merged, not a task of its own
     assert "1.5" not in by_code
     assert any("15%" in x for x in by_code["TCTP 3.4.5"].targets)
-    assert "TC 1.4#2" in by_code and any("TC 1.4" in w for w in plan.warnings)
+    assert "TC 1.4#2" in by_code and any("TC 1.4" in w for w in _said(plan))
     kpis = {k.key: k.target for k in plan.kpis}
     assert kpis["postal_rate"] == 5.0 and kpis["online_rate"] == 20.0 and kpis["feedback_answered"] == 100.0
 
@@ -148,7 +153,8 @@ def test_unknown_layout_imports_what_it_can_with_warnings() -> None:
     plan = read_plan("x.txt", text.encode())
     assert [t.code for t in plan.tasks] == ["1.1", "1.2"]
     assert plan.tasks[1].due_date == date(2026, 9, 30)
-    assert any("lĩnh vực" in w for w in plan.warnings) and any("chủ trì" in w for w in plan.warnings)
+    assert any("lĩnh vực" in w for w in _said(plan)) and any("chủ trì" in w for w in _said(plan))
+    assert any("could not be read" in w for w in _said(plan, "en"))  # the same warnings in English
 
 
 @pytest.mark.parametrize(
@@ -163,8 +169,9 @@ def test_unknown_layout_imports_what_it_can_with_warnings() -> None:
     ],
 )
 def test_files_that_are_not_plans(name: str, data: bytes, message: str) -> None:
-    with pytest.raises(PlanImportError, match=message):
+    with pytest.raises(PlanImportError) as caught:
         read_plan(name, data)
+    assert message in render_note(translator("vi"), caught.value.note)
 
 
 @pytest.mark.parametrize(

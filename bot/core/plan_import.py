@@ -25,6 +25,7 @@ import re
 import unicodedata
 import zipfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -37,8 +38,21 @@ from bot.core.text import fold
 MAX_BYTES = 20 * 1024 * 1024
 
 
+@dataclass(frozen=True)
+class Note:
+    """Something to tell whoever imports the plan: a key of the locale table [plan_import] and its values
+    (the core says what happened; the edges say it in the reader's language, see `bot.i18n.render_note`)."""
+
+    key: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+
 class PlanImportError(Exception):
-    """The file is not a plan, is empty, or cannot be read. Nothing is imported."""
+    """The file is not a plan, is empty, or cannot be read. Nothing is imported. `note` says why."""
+
+    def __init__(self, key: str, **values: Any) -> None:
+        super().__init__(key)
+        self.note = Note(key, values)
 
 
 @dataclass
@@ -54,11 +68,12 @@ class ImportedPlan:
     title: str
     year: int
     tasks: list[TaskSpec]
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Note] = field(default_factory=list)
     kpis: list[Kpi] = field(default_factory=list)
     unit_texts: dict[str, tuple[str, str]] = field(default_factory=dict)  # code -> (lead text, support text)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, say: Callable[[Note], str]) -> dict[str, Any]:
+        """The import contract's JSON; `say` puts the warnings into words."""
         return {
             "title": self.title,
             "year": self.year,
@@ -79,7 +94,7 @@ class ImportedPlan:
                 }
                 for t in self.tasks
             ],
-            "warnings": self.warnings,
+            "warnings": [say(w) for w in self.warnings],
             "kpis": [{"key": k.key, "target": k.target, "op": k.op, "text": k.text} for k in self.kpis],
         }
 
@@ -90,16 +105,14 @@ class ImportedPlan:
 # -- reading files into lines -------------------------------------------------------------------
 def document_lines(filename: str, data: bytes) -> list[str]:
     if not data or not data.strip():
-        raise PlanImportError("File rỗng: không có nội dung để nhập.")
+        raise PlanImportError("empty")
     if len(data) > MAX_BYTES:
-        raise PlanImportError("File quá lớn để là một kế hoạch (trên 20 MB).")
+        raise PlanImportError("too_big", mb=MAX_BYTES // (1024 * 1024))
     name = filename.lower()
     if data[:2] == b"PK" or name.endswith(".docx"):
         return _docx_lines(data)
     if name.endswith((".doc", ".pdf", ".xls", ".xlsx", ".png", ".jpg", ".jpeg", ".zip", ".rar")):
-        raise PlanImportError(
-            "Chưa đọc được loại file này. Hãy gửi kế hoạch dạng Word (.docx) hoặc văn bản (.txt, .md)."
-        )
+        raise PlanImportError("file_type")
     text = _decode(data)
     return text.splitlines()
 
@@ -108,11 +121,11 @@ def _decode(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     if b"\x00" in data[:4096]:
-        raise PlanImportError("File không phải văn bản (có dữ liệu nhị phân); hãy gửi file .docx, .txt hoặc .md.")
+        raise PlanImportError("binary")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise PlanImportError("Không đọc được chữ trong file (không phải UTF-8); hãy lưu lại dạng .docx.") from None
+        raise PlanImportError("encoding") from None
 
 
 def _docx_lines(data: bytes) -> list[str]:
@@ -122,7 +135,7 @@ def _docx_lines(data: bytes) -> list[str]:
     try:
         doc = Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise PlanImportError(f"File Word bị hỏng hoặc không phải .docx ({type(exc).__name__}).") from None
+        raise PlanImportError("broken_docx", error=type(exc).__name__) from None
     lines: list[str] = []
     for block in doc.iter_inner_content():
         if isinstance(block, Table):
@@ -310,10 +323,10 @@ def read_plan(filename: str, data: bytes, *, year: int | None = None) -> Importe
 def read_plan_lines(raw_lines: list[str], *, year: int | None = None) -> ImportedPlan:
     title = _plan_title(raw_lines)
     plan_year = year or _plan_year(title, raw_lines)
-    warnings: list[str] = []
+    warnings: list[Note] = []
     if plan_year is None:
         plan_year = date.today().year
-        warnings.append(f"Không thấy năm của kế hoạch trong văn bản; tạm lấy năm {plan_year} (dùng --year để sửa).")
+        warnings.append(Note("no_year", {"year": plan_year}))
 
     body, org, table_rows = _split_sections(raw_lines)
     drafts, area_targets, area_numbers = _read_body(body, warnings)
@@ -340,10 +353,7 @@ def read_plan_lines(raw_lines: list[str], *, year: int | None = None) -> Importe
             unit_texts[spec.code] = texts
 
     if inferred:
-        warnings.append(
-            f"Bộ phận chủ trì của {len(inferred)} nhiệm vụ được suy ra từ mục Tổ chức thực hiện "
-            f"({_codes(inferred)}); hãy kiểm tra."
-        )
+        warnings.append(Note("lead_inferred", _codes(inferred)))
     tasks = _dedupe(tasks, warnings)
     no_area = [t.code for t in tasks if t.area is None]
     no_lead = [t.code for t in tasks if not t.lead_units]
@@ -351,26 +361,20 @@ def read_plan_lines(raw_lines: list[str], *, year: int | None = None) -> Importe
     for t in no_deadline:  # the plan covers its year
         t.due_date, t.recurrence = date(plan_year, 12, 31), "continuous"
     if no_area:
-        warnings.append(f"Không xác định được lĩnh vực CCHC của {len(no_area)} nhiệm vụ: {_codes(no_area)}.")
+        warnings.append(Note("no_area", _codes(no_area)))
     if no_lead:
-        warnings.append(f"Không đọc được bộ phận chủ trì của {len(no_lead)} nhiệm vụ: {_codes(no_lead)}.")
+        warnings.append(Note("no_lead", _codes(no_lead)))
     if no_deadline:
-        warnings.append(
-            f"{len(no_deadline)} nhiệm vụ không ghi thời gian thực hiện ({_codes([t.code for t in no_deadline])}); "
-            f"tạm lấy hạn cuối năm 31/12/{plan_year}."
-        )
+        warnings.append(Note("no_deadline", {**_codes([t.code for t in no_deadline]), "year": plan_year}))
     if not tasks:
-        raise PlanImportError(
-            "File này không giống một kế hoạch CCHC: không tìm thấy nhiệm vụ nào "
-            "(mục đánh số như 1.1, 2.3 hoặc các gạch đầu dòng trong phần Nhiệm vụ, giải pháp)."
-        )
+        raise PlanImportError("no_tasks")
     kpis = _kpis(tasks, area_targets)
     return ImportedPlan(title, plan_year, tasks, warnings, kpis, unit_texts)
 
 
-def _codes(codes: list[str], limit: int = 12) -> str:
-    shown = ", ".join(codes[:limit])
-    return shown + (f" và {len(codes) - limit} mục khác" if len(codes) > limit else "")
+def _codes(codes: list[str], limit: int = 12) -> dict[str, Any]:
+    """Values of a note listing task codes: how many, the first `limit`, and how many more."""
+    return {"n": len(codes), "codes": ", ".join(codes[:limit]), "more": max(0, len(codes) - limit)}
 
 
 def _split_sections(raw: list[str]) -> tuple[list[str], list[str], list[str]]:
@@ -410,7 +414,7 @@ def _split_sections(raw: list[str]) -> tuple[list[str], list[str], list[str]]:
 
 
 def _read_body(
-    lines: list[str], warnings: list[str]
+    lines: list[str], warnings: list[Note]
 ) -> tuple[list[_Draft], dict[str, list[str]], dict[str, str]]:
     drafts: list[_Draft] = []
     area: str | None = None
@@ -497,7 +501,7 @@ def _read_body(
             current.add(last_field, bm.group(1).strip() if bm else line)
             continue
     if seen_codes == 0 and not drafts:
-        warnings.append("Không thấy mục nhiệm vụ đánh số (1.1, 1.2…) trong văn bản.")
+        warnings.append(Note("no_numbered"))
     return drafts, area_targets, area_numbers
 
 
@@ -556,7 +560,7 @@ def _lead_from_org(d: _Draft, org: list[tuple[list[str], str]]) -> list[str]:
     return []
 
 
-def _read_criteria_table(rows: list[str], warnings: list[str]) -> list[tuple[_Draft, list[str]]]:
+def _read_criteria_table(rows: list[str], warnings: list[Note]) -> list[tuple[_Draft, list[str]]]:
     """TC/TCTP criteria of an appendix table: (draft, [target, lead, support, deadline])."""
     area: str | None = None
     out: list[tuple[_Draft, list[str]]] = []
@@ -600,7 +604,7 @@ def _read_criteria_table(rows: list[str], warnings: list[str]) -> list[tuple[_Dr
 
 
 def _merge_criteria(
-    criteria: list[tuple[_Draft, list[str]]], body: list[_Draft], year: int, warnings: list[str]
+    criteria: list[tuple[_Draft, list[str]]], body: list[_Draft], year: int, warnings: list[Note]
 ) -> tuple[list[TaskSpec], dict[str, tuple[str, str]]]:
     from rapidfuzz import fuzz
 
@@ -643,13 +647,13 @@ def _merge_criteria(
     return tasks, texts
 
 
-def _dedupe(tasks: list[TaskSpec], warnings: list[str]) -> list[TaskSpec]:
+def _dedupe(tasks: list[TaskSpec], warnings: list[Note]) -> list[TaskSpec]:
     seen: Counter[str] = Counter()
     for t in tasks:
         seen[t.code] += 1
         if seen[t.code] > 1:
             new = f"{t.code}#{seen[t.code]}"
-            warnings.append(f"Mã {t.code} xuất hiện {seen[t.code]} lần; lần sau được đặt mã {new}.")
+            warnings.append(Note("duplicate_code", {"code": t.code, "n": seen[t.code], "new": new}))
             t.code = new
     return tasks
 
