@@ -141,9 +141,9 @@ async def _evidence(update: Update, context: BotContext, code: str, caption: str
         await reply(update, context, "evidence.not_yours", code=task.code)
         return
     if message.document is not None:
-        file_id, name = message.document.file_id, message.document.file_name or "tệp"
+        file_id, name = message.document.file_id, message.document.file_name or context.t("evidence.a_file")
     else:
-        file_id, name = message.photo[-1].file_id, "ảnh"
+        file_id, name = message.photo[-1].file_id, context.t("evidence.a_photo")
     await services.repos.tasks.history(task, "evidence", file_id, f"{name}: {caption}".strip(), officer.id,
                                        services.clock.now())
     await reply(update, context, "evidence.saved", code=task.code, name=name)
