@@ -204,7 +204,13 @@ def cmd_user(args: argparse.Namespace) -> int:
 def _now(value: str | None) -> datetime:
     from zoneinfo import ZoneInfo
 
-    tz = ZoneInfo(os.environ.get("CCHC_TIMEZONE", "Asia/Ho_Chi_Minh"))
+    from bot.i18n import translator
+
+    zone = os.environ.get("CCHC_TIMEZONE", "Asia/Ho_Chi_Minh")
+    try:
+        tz = ZoneInfo(zone)
+    except (KeyError, ValueError, OSError):  # ZoneInfoNotFoundError is a KeyError; odd keys a ValueError
+        raise CliError("CCHC_TIMEZONE: " + translator(_lang())("config.time_zone", value=zone)) from None
     if value is None:
         return datetime.now(tz)
     try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, ValidationInfo, field_validator
@@ -14,7 +14,44 @@ if TYPE_CHECKING:
 
 
 class ConfigError(Exception):
-    """A configuration value is wrong; the message is one line naming the variable."""
+    """A configuration value is wrong; the message is one line naming the variable, in the configured
+    language (CCHC_LOCALE, Vietnamese by default)."""
+
+
+class SettingError(ValueError):
+    """A validator's verdict: `reason` is a key of the locale table [config], `values` fill it in."""
+
+    def __init__(self, reason: str, **values: object) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.values = values
+
+
+#: pydantic's error types that have words of ours, with the context value they need
+_PYDANTIC_REASONS = {"int_parsing": None, "float_parsing": None, "bool_parsing": None, "greater_than_equal": "ge",
+                     "greater_than": "gt", "less_than_equal": "le", "less_than": "lt", "literal_error": "expected",
+                     "missing": None}
+
+
+def _reason(err: Any) -> str:
+    """One validation error in words of the configured language."""
+    import os
+
+    from bot.i18n import translator
+
+    lang = os.environ.get("CCHC_LOCALE", "vi")
+    t = translator(lang if lang in ("vi", "en") else "vi")
+    cause = (err.get("ctx") or {}).get("error")
+    if isinstance(cause, SettingError):
+        return t(f"config.{cause.reason}", **cause.values)
+    kind = err.get("type", "")
+    if kind in _PYDANTIC_REASONS:
+        need = _PYDANTIC_REASONS[kind]
+        limit = str((err.get("ctx") or {}).get(need, "")) if need else ""
+        if kind == "literal_error":  # pydantic writes "'polling' or 'webhook'"
+            limit = limit.replace("'", "").replace(" or ", ", ")
+        return t(f"config.{kind}", **({"limit": limit} if need else {}))
+    return str(err.get("msg", "")).removeprefix("Value error, ")
 
 
 class Settings(BaseSettings):
@@ -89,7 +126,7 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
+            raise SettingError("time_zone", value=value) from exc
         return value
 
     @field_validator("extra_holidays", "extra_workdays")
@@ -100,7 +137,7 @@ class Settings(BaseSettings):
         try:
             parse_date_list(value)
         except ValueError:
-            raise ValueError(f"not a list of dates (YYYY-MM-DD or DD/MM/YYYY, comma-separated): {value!r}") from None
+            raise SettingError("dates", value=value) from None
         return value
 
     @field_validator("weekly_ping", "deadline_check", "escalation", "dossier_request", "quiet_hours",
@@ -114,8 +151,8 @@ class Settings(BaseSettings):
                                                                                        schedule.parse_when)
         try:
             check(value)
-        except ValueError as exc:  # ScheduleError is a ValueError
-            raise ValueError(str(exc)) from None
+        except schedule.ScheduleError as exc:
+            raise SettingError(f"schedule_{exc.reason}", value=exc.text or value) from None
         return value
 
     @field_validator("token")
@@ -126,7 +163,7 @@ class Settings(BaseSettings):
         raw = value.get_secret_value().strip()
         head, _, tail = raw.partition(":")
         if not head.isdigit() or len(tail) < 20:
-            raise ValueError("does not look like a BotFather token (digits:secret)")
+            raise SettingError("token")
         return SecretStr(raw)
 
     @property
@@ -189,8 +226,7 @@ def load_settings(env_file: str | None = ".env", **overrides: object) -> Setting
         err = exc.errors()[0]
         field = str(err["loc"][0]) if err["loc"] else "?"
         name = _ENV_NAMES.get(field, field)
-        msg = err["msg"].removeprefix("Value error, ")
-        raise ConfigError(f"{name}: {msg}") from None
+        raise ConfigError(f"{name}: {_reason(err)}") from None
     if settings.mode == "webhook" and not settings.webhook_url:
-        raise ConfigError("CCHC_WEBHOOK_URL: required when CCHC_MODE=webhook")
+        raise ConfigError("CCHC_WEBHOOK_URL: " + _reason({"ctx": {"error": SettingError("webhook_url")}}))
     return settings

@@ -89,3 +89,29 @@ def test_production_application_is_built_with_retries_and_the_rate_limiter(tmp_p
     assert isinstance(app.bot.request, RetryingRequest)
     assert isinstance(app.bot.rate_limiter, AIORateLimiter)
     assert app.bot.base_url.startswith("http://127.0.0.1:8081/bot")
+
+
+@pytest.mark.parametrize(
+    ("env", "vietnamese"),
+    [
+        ({"CCHC_FLOOD_LIMIT": "abc"}, "CCHC_FLOOD_LIMIT: phải là một số nguyên"),
+        ({"CCHC_WEBHOOK_PORT": "99999"}, "CCHC_WEBHOOK_PORT: không được lớn hơn 65535"),
+        ({"CCHC_MODE": "carrier-pigeon"}, "CCHC_MODE: phải là một trong: polling, webhook"),
+        ({"CCHC_WEEKLY_PING": "thu9 14:00"}, "CCHC_WEEKLY_PING: không hiểu thứ trong „thu9 14:00”"),
+        ({"CCHC_TIMEZONE": "Mars/Base"}, "CCHC_TIMEZONE: không có múi giờ „Mars/Base”"),
+        ({"CCHC_MODE": "webhook"}, "CCHC_WEBHOOK_URL: cần đặt khi CCHC_MODE=webhook"),
+    ],
+)
+def test_configuration_errors_speak_the_configured_language(
+        monkeypatch: pytest.MonkeyPatch, env: dict[str, str], vietnamese: str) -> None:
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    with pytest.raises(ConfigError) as err:
+        load_settings(env_file=None)
+    assert str(err.value).startswith(vietnamese)
+    monkeypatch.setenv("CCHC_LOCALE", "en")
+    if "CCHC_LOCALE" not in env:
+        with pytest.raises(ConfigError) as err_en:
+            load_settings(env_file=None)
+        assert str(err_en.value).split(":")[0] == vietnamese.split(":")[0]
+        assert not any(ch in str(err_en.value) for ch in "ảạấầậếềệộớờợưữựđ"), str(err_en.value)
