@@ -119,9 +119,13 @@ def _dossier_paragraphs(para: Any, summary: Summary, t: Translator) -> None:
             if key in c:
                 para("+ " + t(f"export.d_{key}", n=n(c[key])))
     r = summary.rates
-    if r["resolved_rate"] is not None:
-        para(t("export.d_rates", resolved=t.percent(r["resolved_rate"]),
-               early=t.percent(r["early_rate"] or 0.0), on_time=t.percent(r["on_time_rate"] or 0.0)))
+    if r["resolved_rate"] is not None:  # a rate nobody reported the figures for is left out, not shown as 0 %
+        sentence = t("export.d_rates", resolved=t.percent(r["resolved_rate"]))
+        if r["early_rate"] is not None:
+            sentence += t("export.d_rates_early", early=t.percent(r["early_rate"]))
+        if r["on_time_rate"] is not None:
+            sentence += t("export.d_rates_on_time", on_time=t.percent(r["on_time_rate"]))
+        para(sentence + ".")
     if r["online_rate"] is not None:
         para(t("export.d_online", n=n(online or 0), rate=t.percent(r["online_rate"])))
     if "late" in c:

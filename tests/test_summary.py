@@ -245,3 +245,16 @@ async def test_this_reporting_period_follows_the_mid_month_calendar(tmp_path: Pa
         assert "Kỳ: 15/12/2025 – 14/12/2026" in last(s, CHAIRMAN["id"])
         await s.send_text(ONESTOP, "hs kỳ này nhận 900")
         assert "15/12/2025 – 14/12/2026" in last(s, ONESTOP["id"])
+
+
+async def test_export_leaves_out_rates_nobody_reported(plan_session: OfflineSession) -> None:
+    """'đúng hạn 40, quá hạn 1' says nothing of early dossiers: the draft must not claim 0 % were early."""
+    s = plan_session
+    await s.send_text(ONESTOP, "hs tuần này nhận 52, trực tuyến 30, đúng hạn 40, quá hạn 1, đã xin lỗi 1")
+    await s.press(ONESTOP, "Lưu")
+    await s.send_text(CHAIRMAN, "/xuatbaocao tuần này")
+    docx = next(c for c in s.api.calls if c.method == "sendDocument" and (c.filename or "").endswith(".docx"))
+    text = "\n".join(p.text for p in Document(io.BytesIO(docx.data)).paragraphs)
+    rates = next(line for line in text.splitlines() if line.startswith("Kết quả giải quyết TTHC"))
+    assert rates == ("Kết quả giải quyết TTHC trên địa bàn xã đạt 78,85% tổng số hồ sơ TTHC đã giải quyết; "
+                     "tỷ lệ giải quyết đúng và trước hạn đạt 97,56%.")
