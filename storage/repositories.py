@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import sqlite3
 from collections.abc import Iterable
@@ -756,10 +757,10 @@ class FormRepo:
         if found[1] < since:
             await self.drop(officer_id)
             return None
-        return found[0]
+        return copy.deepcopy(found[0])  # the caller's changes count once `put` back
 
     async def put(self, officer_id: int, state: dict[str, Any], at: datetime) -> None:
-        (await self._all())[officer_id] = (state, at)
+        (await self._all())[officer_id] = (copy.deepcopy(state), at)
         await self.db.execute(
             "INSERT INTO forms (officer_id, state, updated_at) VALUES (?, ?, ?) ON CONFLICT (officer_id)"
             " DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
