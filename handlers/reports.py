@@ -17,7 +17,7 @@ from telegram.error import Forbidden
 from bot.app import BotContext
 from bot.core.absence import parse_absence
 from bot.core.models import Officer
-from bot.core.parse import parse_message, percent_over_100
+from bot.core.parse import find_refs, parse_message, percent_over_100, prepare
 from bot.core.permissions import Perm, allowed
 from bot.core.text import fold
 from handlers.common import button, edit_html, esc, reply, send_html
@@ -265,6 +265,12 @@ async def _not_a_report(update: Update, context: BotContext, officer: Officer, t
         return
     if (value := percent_over_100(text)) is not None:
         await reply(update, context, "report.percent_over_100", value=value)
+        return
+    refs = find_refs(prepare(text)[1])
+    if refs:  # "nhiệm vụ 1.3 là gì?", "nv 1.3 hạn khi nào?": names a task but reports nothing
+        from handlers.tasks import one_task
+
+        await one_task(update, context, refs[0].code)
         return
     folded = fold(text)
     if _ASKS_TASKS.search(folded):

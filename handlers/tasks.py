@@ -26,7 +26,7 @@ async def nhiemvu(update: Update, context: BotContext) -> None:
         return
     args = context.args or []
     if args:
-        await _one_task(update, context, " ".join(args))
+        await one_task(update, context, " ".join(args))
         return
     if allowed(officer.roles, Perm.READ_COMMUNE):
         await _commune_overview(update, context, officer)
@@ -133,7 +133,8 @@ async def _owner_unit(context: BotContext, task: Task) -> str | None:
     return owner.unit_key if owner else None
 
 
-async def _one_task(update: Update, context: BotContext, ref: str) -> None:
+async def one_task(update: Update, context: BotContext, ref: str) -> None:
+    """One task in detail, if the sender may read it (/nhiemvu 2.3, or a question naming it)."""
     officer = context.officer
     assert officer is not None
     services = context.services

@@ -247,3 +247,14 @@ async def test_a_percent_over_100_is_named_not_ignored(plan_session: OfflineSess
     assert s.buttons(OFFICER["id"]) == []  # nothing to save
     inbox = await s.app.services.repos.inbox.all()
     assert inbox[-1]["text"] == "nv 1.1 dat 150%"  # kept, as every message
+
+
+async def test_a_question_about_a_task_gets_the_task(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(OFFICER, "nhiệm vụ 1.3 là gì vậy?")
+    reply = last(s, OFFICER["id"])
+    assert reply.startswith("📌 <b>1.3</b>") and "Chủ trì" in reply
+    await s.send_text(OFFICER, "nv 4.1 hạn khi nào?")  # another unit's task: not shown to an officer
+    assert "không có quyền" in last(s, OFFICER["id"])
+    await s.send_text(OFFICER, "nv 9.9 là gì?")
+    assert "9.9" in last(s, OFFICER["id"])
