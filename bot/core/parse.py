@@ -447,6 +447,10 @@ def _dossier_pairs(s: str, blocked_spans: list[tuple[int, int]]) -> list[_Pair]:
     return pairs
 
 
+# what may stand right before a lone count of dossiers: nothing, a colon, "có", "được", or the period itself
+_LONE_BEFORE = re.compile(r"(?:^|[:\-–=]|\b(?:co|duoc|la|gom|tong|tong cong|nay|truoc|qua|\d{1,2}))\s*$")
+
+
 def _lone_count(s: str, today: date) -> list[_Pair]:
     """"tuần này có 12 hồ sơ", "hôm nay 0 hồ sơ": a period and one count of dossiers, no key word. That
     count is what was received."""
@@ -458,6 +462,8 @@ def _lone_count(s: str, today: date) -> list[_Pair]:
     if len(counts) != 1 or not re.match(r"\s*(?:hs|ho so)\b", s[counts[0].end():]):
         return []
     m = counts[0]
+    if not _LONE_BEFORE.search(s[:m.start()]):  # "xong 3 hồ sơ", "còn 3 hồ sơ" say something else
+        return []
     return [_Pair(m.start(), m.end(), "received", int(m.group(1).replace(".", "")))]
 
 
@@ -613,6 +619,10 @@ def _analyse(seg: str, seg_orig: str, today: date) -> ProgressItem:
     return ProgressItem(percent=percent, status=status, date=when, note=note)
 
 
+_TIME_WORDS = frozenset({"tuan", "thang", "quy", "nam", "nay", "truoc", "sau", "hom", "qua", "ngay", "mai", "ky",
+                         "cuoi", "dau", "trong"})
+
+
 def _hint_item(orig: str, s: str, today: date) -> ProgressItem | None:
     """A report naming its task in words ("Tuyên truyền CCHC đạt 40%"), or None for chatter."""
     if _QUESTION.search(s):
@@ -627,5 +637,6 @@ def _hint_item(orig: str, s: str, today: date) -> ProgressItem | None:
     cut = min(m.start() for m in (strong, pct) if m is not None) if (strong or pct) else len(s)
     hint = _HINT_TRIM.sub("", orig[:cut]).strip()
     words = [w for w in re.findall(r"[a-z]+", s[:cut]) if w not in ("em", "toi", "minh", "da", "dang", "nv")]
-    item.task_hint = hint if len(words) >= 1 and len(hint) >= 3 else None
+    names_task = bool(words) and not all(w in _TIME_WORDS for w in words)  # "hôm nay xong rồi": no task named
+    item.task_hint = hint if names_task and len(hint) >= 3 else None
     return item
