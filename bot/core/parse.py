@@ -174,7 +174,7 @@ _FUTURE = re.compile(
     r"|quy (?:[1-4]|iv|iii|ii|i)|han(?=\s*(?::|la\b|ngay\b|cuoi\b|\d))|truoc(?= (?:ngay )?\d)|kip"
     r"|trong (?:tuan|thang|quy|nam))\b"
 )
-_EXPECTED = re.compile(r"\b(?:du kien|dk|du tinh|se|phan dau)\b")
+_EXPECTED = re.compile(r"\b(?:du kien|dk|du tinh|(?<!chia )se|phan dau)\b")
 _PAST = re.compile(r"\b(?:da|roi|vua|hom qua|hom kia|hom nay|xong roi|tuan truoc|thang truoc|tu)\b")
 _PAST_EXPLICIT = re.compile(r"\b(?:da|roi|vua|hom qua|hom kia|tuan truoc|thang truoc|nam truoc|nam ngoai)\b")
 _BLOCKED = re.compile(
