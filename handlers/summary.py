@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 
@@ -36,8 +36,14 @@ def period_of(args: list[str], now: datetime,
         return this_period(now.date())
     if re.fullmatch(r"\s*(?:nam|ca nam)\s*", folded):
         folded = "nam nay"
-    if re.fullmatch(r"\s*6 thang\s*", folded):
-        folded = "6 thang dau nam"
+    if m := re.fullmatch(r"\s*(\d{1,2}) thang\s*", folded):  # the 6- and 9-month reports
+        folded = f"{m.group(1)} thang dau nam"
+    if m := re.fullmatch(r"\s*tuan (?:thu )?(\d{1,2})(?: nam (\d{4}))?\s*", folded):  # ISO week number
+        try:
+            monday = date.fromisocalendar(int(m.group(2) or now.year), int(m.group(1)), 1)
+        except ValueError:
+            return None
+        return monday, monday + timedelta(days=6)
     return find_period(folded, now.date())
 
 

@@ -140,12 +140,21 @@ async def test_empty_commune_no_plan_no_dossiers(session: OfflineSession) -> Non
     ("tuần trước", "2026-11-16", "2026-11-22"), ("tháng 11", "2026-11-01", "2026-11-30"),
     ("quý 3", "2026-07-01", "2026-09-30"), ("6 tháng", "2026-01-01", "2026-06-30"),
     ("năm", "2026-01-01", "2026-12-31"), ("từ 01/10 đến 15/11", "2026-10-01", "2026-11-15"),
+    ("9 tháng", "2026-01-01", "2026-09-30"), ("tuần 48", "2026-11-23", "2026-11-29"),
+    ("tuần thứ 1 năm 2027", "2027-01-04", "2027-01-10"),
 ])
 def test_period_words(words: str, start: str, end: str) -> None:
     from handlers.summary import period_of
 
     assert period_of(words.split(), datetime(2026, 11, 27, 15, tzinfo=TZ)) == (
         date.fromisoformat(start), date.fromisoformat(end))
+
+
+@pytest.mark.parametrize("words", ["tuần 60", "13 tháng", "quý 9"])
+def test_impossible_periods_are_refused(words: str) -> None:
+    from handlers.summary import period_of
+
+    assert period_of(words.split(), datetime(2026, 11, 27, 15, tzinfo=TZ)) is None
 
 
 def test_render_never_exceeds_telegram_limit(plan_session: OfflineSession) -> None:
