@@ -165,10 +165,13 @@ async def readback_button(update: Update, context: BotContext) -> None:
         await query.answer(t("readback.cancelled_toast"))
         _cancel_expiry(context, pending["id"])
     else:
-        if pending["state"] not in ("pending", "draft"):
-            await query.answer(t(f"readback.already_{pending['state']}"), show_alert=True)
+        editing = (await services.repos.pending.transition(pending["id"], "pending", "editing")
+                   or await services.repos.pending.transition(pending["id"], "draft", "editing"))
+        if editing is None:  # saved, cancelled or replaced meanwhile
+            fresh = await services.repos.pending.get(pending["id"])
+            state = fresh["state"] if fresh is not None else pending["state"]
+            await query.answer(t(f"readback.already_{state}"), show_alert=True)
             return
-        await services.repos.pending.update(pending["id"], state="editing")
         await edit_html(context, chat_id, message_id,
                         readback_text(t, pending["payload"], "editing") + "\n" + t("readback.edit_hint"))
         await query.answer()

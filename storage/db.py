@@ -147,32 +147,27 @@ class Database:
     # Each call below is one hop to aiosqlite's thread (execute and fetch together); cursors are left to
     # the garbage collector rather than closed with another hop.
     async def fetchone(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> aiosqlite.Row | None:
-        if self._tx_task is not None:
-            await self._wait_foreign_tx()
+        await self._wait_foreign_tx()
         rows = await self.conn.execute_fetchall(sql, params)
         return next(iter(rows), None)
 
     async def fetchall(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[aiosqlite.Row]:
-        if self._tx_task is not None:
-            await self._wait_foreign_tx()
+        await self._wait_foreign_tx()
         return list(await self.conn.execute_fetchall(sql, params))
 
     async def execute(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> int:
         """Run one statement; returns lastrowid (for INSERT) or 0."""
-        if self._tx_task is not None:
-            await self._wait_foreign_tx()
+        await self._wait_foreign_tx()
         cur = await self.conn.execute(sql, params)
         return cur.lastrowid or 0
 
     async def rowcount(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> int:
-        if self._tx_task is not None:
-            await self._wait_foreign_tx()
+        await self._wait_foreign_tx()
         cur = await self.conn.execute(sql, params)
         return cur.rowcount
 
     async def executemany(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
-        if self._tx_task is not None:
-            await self._wait_foreign_tx()
+        await self._wait_foreign_tx()
         await self.conn.executemany(sql, rows)
 
     async def generation(self) -> int:

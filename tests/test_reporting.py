@@ -258,3 +258,21 @@ async def test_a_question_about_a_task_gets_the_task(plan_session: OfflineSessio
     assert "không có quyền" in last(s, OFFICER["id"])
     await s.send_text(OFFICER, "nv 9.9 là gì?")
     assert "9.9" in last(s, OFFICER["id"])
+
+
+async def test_edit_pressed_twice_or_after_saving_changes_nothing(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(OFFICER, "nv 1.1 đạt 50%")
+    message = s.api.latest_with_buttons[OFFICER["id"]]
+    edit = next(b["callback_data"] for row in message["reply_markup"]["inline_keyboard"] for b in row
+                if b["callback_data"].startswith("rb:edit:"))
+    await s.press_data(OFFICER, message, edit)
+    await s.press_data(OFFICER, message, edit)  # again: it is already waiting for the correction
+    answers = [c.text for c in s.api.calls if c.method == "answerCallbackQuery"]
+    assert answers[-1] == "Báo cáo này đang chờ bạn gửi bản sửa."
+    await s.send_text(OFFICER, "nv 1.1 đạt 60%")  # the correction replaces it
+    await s.press(OFFICER, "Lưu")
+    await s.press_data(OFFICER, message, edit)  # the old read-back's ✏️ after all that
+    answers = [c.text for c in s.api.calls if c.method == "answerCallbackQuery"]
+    assert answers[-1] == "Báo cáo này đã được thay bằng bản sửa."
+    assert (await _task(s, "1.1")).percent == 60
