@@ -3,6 +3,8 @@
 Prints messages/s, p50/p99 latency per message and the ratio; then the cold start of
 `python -m bot parse "…"` (whole process). Targets (issue 3): >= 10,000 msg/s on one core,
 p50 <= 100 µs, p99 <= 1 ms, >= 15x faster than search_dates, cold start <= 1.0 s.
+Issue 13: whole process `python -m bot parse --jsonl` against a process that runs search_dates over the same
+JSON lines (>= 15x), and the worst case over hostile inputs of up to 4,096 characters (<= 50 ms, aim 5 ms).
 """
 
 from __future__ import annotations
@@ -21,10 +23,26 @@ sys.path.insert(0, str(ROOT))
 from bot.core.parse import parse_message  # noqa: E402
 from bot.core.text import fold  # noqa: E402
 from tests.parse_corpus import CORPUS, NOW  # noqa: E402
+from tests.parse_corpus_round2 import CORPUS_ROUND2  # noqa: E402
+
+SEARCH_DATES_PROCESS = """
+import json, sys
+from datetime import datetime
+import dateparser.search
+now = datetime.fromisoformat(sys.argv[1]).replace(tzinfo=None)
+settings = {"RELATIVE_BASE": now}
+out = sys.stdout
+for line in sys.stdin:
+    if line.strip():
+        found = dateparser.search.search_dates(json.loads(line)["text"], languages=["vi"], settings=settings)
+        out.write(json.dumps([[a, b.isoformat()] for a, b in found or []], ensure_ascii=False) + "\\n")
+"""
+HOSTILE_PIECES = ["vướng", "nv 1.1", "1.1", "xong", "đạt ", "hồ sơ ", "nhận 5 ", "5 trực tuyến ", "12/12", "ghi chú:",
+                  "vì ", "chờ ", "PAKN ", "%", " ", "\n", ",", ".", " ,", ";"]
 
 
 def messages() -> list[str]:
-    texts = [t for t, _, _ in CORPUS]
+    texts = [t for t, _, _ in CORPUS + CORPUS_ROUND2]
     samples = ROOT.parent / "shared" / "samples" / "parse_samples.jsonl"
     if samples.exists():
         texts += [json.loads(x)["text"] for x in samples.read_text(encoding="utf-8").splitlines() if x.strip()]
@@ -70,6 +88,9 @@ def main() -> None:
           f"p99 {pct(dp_lat, 99) * 1e6:7.1f} µs")
     print(f"ratio         : {ours_rate / dp_rate:10.1f}x faster than search_dates")
 
+    whole_process(texts)
+    worst_case()
+
     colds = []
     for _ in range(3):
         t0 = time.perf_counter()
@@ -77,6 +98,42 @@ def main() -> None:
                        check=True, capture_output=True, cwd=ROOT)
         colds.append(time.perf_counter() - t0)
     print(f"cold start    : `python -m bot parse` whole process, best of 3: {min(colds):.3f} s")
+
+
+def whole_process(texts: list[str]) -> None:
+    """Both as a process reading the same JSON lines from standard input, best of 3 runs each."""
+    lines = "".join(json.dumps({"text": t}, ensure_ascii=False) + "\n" for t in texts * 20).encode()
+    n = len(texts) * 20
+
+    def run(cmd: list[str]) -> float:
+        best = float("inf")
+        for _ in range(3):
+            t0 = time.perf_counter()
+            subprocess.run(cmd, input=lines, check=True, capture_output=True, cwd=ROOT)
+            best = min(best, time.perf_counter() - t0)
+        return best
+
+    ours = run([sys.executable, "-m", "bot", "parse", "--now", NOW, "--jsonl", "-"])
+    theirs = run([sys.executable, "-c", SEARCH_DATES_PROCESS, NOW])
+    print(f"whole process : {n} lines: bot parse --jsonl {ours:.2f} s ({n / ours:,.0f} msg/s), "
+          f"search_dates {theirs:.2f} s ({n / theirs:,.0f} msg/s): {theirs / ours:.1f}x")
+
+
+def worst_case() -> None:
+    """Every piece, and every pair of pieces, repeated to 4,096 characters; also one piece then a long run of
+    another. Prints the slowest."""
+    now = datetime.fromisoformat(NOW)
+    worst = (0.0, "")
+    for a in HOSTILE_PIECES:
+        for b in HOSTILE_PIECES:
+            for text in ((a + b) * 4096)[:4096], (a + " " + b * 4096)[:4096]:
+                t0 = time.perf_counter()
+                parse_message(text, now)
+                took = time.perf_counter() - t0
+                if took > worst[0]:
+                    worst = (took, repr((a + b)[:20]))
+    print(f"worst case    : {worst[0] * 1000:.1f} ms for 4,096 characters of {worst[1]} "
+          f"({len(HOSTILE_PIECES) ** 2 * 2} hostile inputs)")
 
 
 if __name__ == "__main__":

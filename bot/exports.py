@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from bot.core.domain import AREA_KEYS
+from bot.core.parse import COUNT_KEYS
 from bot.core.summary import intake
 from bot.i18n import Translator
 from bot.summaries import Summary
@@ -105,7 +106,8 @@ def _dossier_paragraphs(para: Any, summary: Summary, t: Translator) -> None:
     n = t.number
     total = intake(c)
     online = c.get("online")
-    other = (c.get("direct", 0) + c.get("postal", 0)) if ("direct" in c or "postal" in c) else (
+    other = sum(c.get(k, 0) for k in ("direct", "postal", "direct_postal")) if (
+        "direct" in c or "postal" in c or "direct_postal" in c) else (
         total - online if total is not None and online is not None else None)
     para("- " + t("export.d_total", total=n(total or 0), online=n(online or 0),
                   other=n(other) if other is not None else "…"))
@@ -149,8 +151,7 @@ def tasks_xlsx(summary: Summary, dossier_rows: list[dict[str, Any]], t: Translat
     for row in ws.iter_rows(min_row=2, min_col=7, max_col=7):
         row[0].number_format = "0%"
     ws2 = wb.create_sheet(t("export.sheet_dossiers"))
-    keys = ("total", "carried_over", "received", "online", "direct", "postal", "resolved", "early", "on_time",
-            "late", "pending", "withdrawn", "apologized", "digitized", "feedback_received", "feedback_answered")
+    keys = COUNT_KEYS
     ws2.append([t("export.col_from"), t("export.col_to"), t("export.col_unit"), *[t(f"count.{k}") for k in keys]])
     for r in dossier_rows:
         if r["period_start"] >= summary.start.isoformat() and r["period_end"] <= summary.end.isoformat():

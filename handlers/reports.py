@@ -26,9 +26,19 @@ from jobs import cancel, schedule_at
 
 log = logging.getLogger(__name__)
 
-_ASKS_TASKS = re.compile(
-    r"\b(?:nhiem vu|viec|cong viec)\b.*\b(?:cua (?:em|toi|minh|anh|chi)|gi|nao)\b|\bem (?:phai|can) lam gi\b"
-)
+# "nhiệm vụ của em là gì", "em phải làm gì": two searches, never `.*` between words (linear on any input)
+_TASK_WORD = re.compile(r"\b(?:nhiem vu|viec|cong viec)\b")
+_WHOSE = re.compile(r"\b(?:cua (?:em|toi|minh|anh|chi)|gi|nao)\b")
+_WHAT_TO_DO = re.compile(r"\bem (?:phai|can) lam gi\b")
+
+
+def _asks_tasks(folded: str) -> bool:
+    first = _TASK_WORD.search(folded)
+    if first is not None:
+        line_end = folded.find("\n", first.end())
+        if _WHOSE.search(folded, first.end(), line_end if line_end >= 0 else len(folded)):
+            return True
+    return bool(_WHAT_TO_DO.search(folded))
 
 
 def _addressed_in_group(message: Message, context: BotContext) -> tuple[bool, str]:
@@ -64,7 +74,8 @@ async def text_message(update: Update, context: BotContext) -> None:
     services = context.services
     now = services.clock.now()
     result = parse_message(text, now)
-    if result.intent == "unknown":
+    result.progress = [item for item in result.progress if item.says_something]
+    if not result.says_something:
         await _not_a_report(update, context, officer, text)
         return
     if not allowed(officer.roles, Perm.REPORT):
@@ -276,7 +287,7 @@ async def _not_a_report(update: Update, context: BotContext, officer: Officer, t
         await one_task(update, context, refs[0].code)
         return
     folded = fold(text)
-    if _ASKS_TASKS.search(folded):
+    if _asks_tasks(folded):
         from handlers.tasks import my_tasks
 
         await my_tasks(update, context)

@@ -157,7 +157,7 @@ async def one_task(update: Update, context: BotContext, ref: str) -> None:
 
 def _code(ref: str) -> str:
     """'nv 2.3', '2.3.', 'tctp3.4.2' -> the normalised code."""
-    s = fold_1to1(ref.strip())
+    s = fold_1to1(ref.strip()[:64])  # a code is short; a pasted essay is not searched
     m = re.search(r"\b(tctp|tcxp|tc)\s*(\d+(?:\.\d+)*)", s)
     if m:
         return f"{m.group(1).upper()} {m.group(2)}"

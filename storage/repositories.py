@@ -14,6 +14,7 @@ import aiosqlite
 
 from bot.core.domain import DEFAULT_UNITS
 from bot.core.models import Commune, Officer, Task, TaskSpec
+from bot.core.parse import COUNT_KEYS
 from storage.db import Database, StorageError, utcnow_iso
 
 
@@ -463,10 +464,7 @@ class LedgerRepo:
 
 
 # -- tasks, reports, drafts, invitations ----------------------------------------------------------
-DOSSIER_KEYS: tuple[str, ...] = (
-    "total", "carried_over", "received", "online", "direct", "postal", "resolved", "early", "on_time",
-    "late", "pending", "withdrawn", "apologized", "digitized", "feedback_received", "feedback_answered",
-)
+DOSSIER_KEYS = COUNT_KEYS  # one column each in dossier_reports
 
 
 class TaskRepo:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +15,7 @@ from bot.core.parse import COUNT_KEYS, parse_message
 from bot.core.text import fold
 from tests.conftest import SHARED
 from tests.parse_corpus import CORPUS, CORPUS_OTHER_NOW, NOW
+from tests.parse_corpus_round2 import CORPUS_ROUND2
 
 SAMPLES = SHARED / "samples" / "parse_samples.jsonl"
 
@@ -45,7 +47,7 @@ def test_shared_samples(case: dict[str, Any]) -> None:
     assert graded(parse_message(case["text"], now).to_dict()) == case["expected"]
 
 
-ROWS = [(NOW, text, progress, dossier) for text, progress, dossier in CORPUS] + CORPUS_OTHER_NOW
+ROWS = [(NOW, text, progress, dossier) for text, progress, dossier in CORPUS + CORPUS_ROUND2] + CORPUS_OTHER_NOW
 
 
 @pytest.mark.parametrize(("now", "text", "progress", "dossier"), ROWS, ids=[r[1][:40] for r in ROWS])
@@ -132,3 +134,38 @@ def test_a_blocked_note_ends_with_its_line() -> None:
     result = parse_message(text, datetime(2026, 11, 27, 15, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
     assert result.progress[0].note == "chờ hướng dẫn của huyện"
     assert result.dossier is not None and result.dossier.counts == {"received": 42}
+
+
+# -- linear time on any input up to Telegram's 4,096 characters -------------------------------------
+DANGEROUS = [
+    "vướng", "vuong ", "nv 1.1", "1.1", "xong", "đạt ", "hồ sơ ", "trực tuyến", "nhận 5 ", "tháng 12 ", "12/12",
+    "ghi chú:", "vì ", "không có ", "chờ ", "PAKN ", "tiêu chí", "?", "%", "5", " ", "\n", ",", ".", ";", ":",
+    "-", "•", " ,", " " * 300, "\n" * 300, "," * 200, ". " * 150, "\t" * 100, "\u00a0" * 100, "🙂" * 50,
+]
+LIMIT_SECONDS = 0.05
+
+
+def _parse_seconds(text: str) -> float:
+    start = time.perf_counter()
+    parse_message(text, NOW_DT)
+    return time.perf_counter() - start
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(DANGEROUS), min_size=1, max_size=400).map(lambda xs: "".join(xs)[:4096]))
+def test_any_text_up_to_4096_parses_within_the_limit(text: str) -> None:
+    assert _parse_seconds(text) <= LIMIT_SECONDS
+
+
+@pytest.mark.parametrize("unit", ["vướng" + " " * 64, "nv 1.1" + "\n" * 64, "xong" + " ," * 32, "1.1\n", "nhận 5 ",
+                                  "5 trực tuyến ", "đạt 5, ", "%5", "vướng vì ", "ghi chú: ", "tiêu chí 1.1 "])
+def test_repeated_pieces_take_linear_time(unit: str) -> None:
+    """The issue's hostile messages and the shapes that once were quadratic: 4,096 characters within the
+    limit, and four times the text costs about four times as long (not sixteen)."""
+    short = (unit * (1024 // len(unit) + 1))[:1024]
+    long = (unit * (4096 // len(unit) + 1))[:4096]
+    _parse_seconds(long)  # warm
+    t_short = min(_parse_seconds(short) for _ in range(3))
+    t_long = min(_parse_seconds(long) for _ in range(3))
+    assert t_long <= LIMIT_SECONDS
+    assert t_long <= max(8 * t_short, 0.002)

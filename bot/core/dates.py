@@ -64,7 +64,12 @@ def nearest(month: int, day: int, today: date, *, past: bool) -> date | None:
 
 # -- absolute dates -----------------------------------------------------------------------------
 DATE_WORD = r"(?:ngay|han|truoc|du kien|dk|xong|den|tu|vao|luc|hoan thanh|sau|tu ngay|den ngay|hoan tat)"
-_SLASH_DATE = re.compile(r"(?<![\d.,/])(\d{1,2})\s?([/-])\s?(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\d%/])")
+# "được 4/5 thôn", "3/7 xã": a fraction of things, never a date
+_COUNTED = (r"thon|xa|ap|to|khu pho|khu|ho|don vi|nguoi|cong chuc|can bo|nhiem vu|nv|bo phan|phong|ban|muc"
+            r"|tieu chi|chi tieu|lop|buoi|cuoc|thu tuc|tthc|ho so|hs|van ban|truong|co quan|hoi|chi hoi"
+            r"|thanh vien|diem|noi dung|cong trinh|thiet bi|may")
+_SLASH_DATE = re.compile(r"(?<![\d.,/])(\d{1,2})\s?([/-])\s?(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\d%/])"
+                         r"(?! ?(?:" + _COUNTED + r")\b)")
 _DOT_DATE = re.compile(rf"\b{DATE_WORD}\s*:?\s*(\d{{1,2}})\.(\d{{1,2}})(?:\.(\d{{4}}|\d{{2}}))?(?![\d%])")
 _WORDY_DATE = re.compile(r"\bngay (\d{1,2}) thang (\d{1,2})(?: nam (\d{4}))?\b")
 _DAY_ONLY = re.compile(r"\b(?:ngay|han) (\d{1,2})\b(?! thang)(?!\s*(?:ngay|tuan|thang|nam|nua|hom|lam viec))")
@@ -112,7 +117,10 @@ _REL = re.compile(
     r"|(?P<next_year>nam (?:sau|toi))"
     r"|(?P<quarter>(?:quy|q) (?P<q>[1-4]|iv|iii|ii|i)\b(?:(?: nam|/) (?P<qy>\d{4}))?)"
     r"|(?P<end_quarter>(?:cuoi|het) quy(?: nay)?)"
-    r"|(?P<month>(?:trong |cuoi |het )?thang (?P<mo>1[0-2]|0?[1-9])(?!\d|/)(?:(?: nam|/) (?P<my>\d{4}))?)"
+    r"|(?P<part>(?P<pw>dau|giua|thuong tuan|trung tuan|ha tuan)(?: thang)? (?P<pmo>1[0-2]|0?[1-9])(?!\d|/)"
+    r"(?:(?: nam|/) (?P<py>\d{4}))?)"
+    r"|(?P<part_rel>(?P<pw2>dau|giua) thang(?: (?P<prel>nay|sau|toi))?)"
+    r"|(?P<month>(?P<within>trong )?(?:cuoi |het )?thang (?P<mo>1[0-2]|0?[1-9])(?!\d|/)(?:(?: nam|/) (?P<my>\d{4}))?)"
     r")\b"
 )
 
@@ -184,10 +192,28 @@ def _relative(m: re.Match[str], today: date, *, past: bool) -> date | None:
         return end
     if g["end_quarter"]:
         return quarter_bounds(today.year, quarter_of(today))[1]
+    if g["part"] or g["part_rel"]:  # đầu / thượng tuần = the 10th, giữa / trung tuần = the 20th, hạ tuần = last
+        word = g["pw"] or g["pw2"]
+        day = {"dau": 10, "thuong tuan": 10, "giua": 20, "trung tuan": 20}.get(word, 0)
+        if g["part_rel"]:
+            first = today.replace(day=1)
+            if g["prel"] in ("sau", "toi"):
+                first = add_months(first, 1)
+            return first.replace(day=day)
+        mo = int(g["pmo"])
+        year = int(g["py"]) if g["py"] else today.year
+        if not g["py"]:
+            if past and date(year, mo, 1) > today:
+                year -= 1
+            elif not past and (month_end(year, mo) if day == 0 else date(year, mo, day)) < today:
+                year += 1
+        return month_end(year, mo) if day == 0 else date(year, mo, day)
     if g["month"]:
         mo = int(g["mo"])
         if g["my"]:
             return month_end(int(g["my"]), mo)
+        if past and g["within"] and mo == today.month:
+            return today  # "đã xong trong tháng 11", said in November: done by today
         end = month_end(today.year, mo)
         if past and date(today.year, mo, 1) > today:
             end = month_end(today.year - 1, mo)

@@ -31,8 +31,8 @@ def check(counts: dict[str, int], previous_pending: int | None = None) -> list[M
         s = c["early"] + c["on_time"] + c["late"]
         if s != c["resolved"]:
             out.append(Mismatch("resolved_parts", {"resolved": c["resolved"], "sum": s}))
-    if has("received", "online", "direct", "postal"):
-        s = c["online"] + c["direct"] + c["postal"]
+    if has("received", "online", "direct_postal") or has("received", "online", "direct", "postal"):
+        s = c["online"] + (c["direct_postal"] if "direct_postal" in c else c["direct"] + c["postal"])
         if s != c["received"]:
             out.append(Mismatch("channels", {"received": c["received"], "sum": s}))
     if has("online", "received") and c["online"] > c["received"]:

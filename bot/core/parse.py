@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from bot.core.dates import find_absolute_dates, find_period, find_relative_date, nearest, safe_date
+from bot.core.normalize import normalize
 
 MAX_CHARS = 8192  # Telegram allows 4096; anything beyond is not a report
 
@@ -28,6 +30,10 @@ class ProgressItem:
     status: Status | None = None
     date: date | None = None
     note: str | None = None
+
+    @property
+    def says_something(self) -> bool:
+        return self.status is not None or self.percent is not None or self.date is not None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -63,6 +69,11 @@ class ParseResult:
     progress: list[ProgressItem] = field(default_factory=list)
     dossier: DossierFigures | None = None
 
+    @property
+    def says_something(self) -> bool:
+        """Whether any item states a status, percent or date, or any dossier figure is given."""
+        return bool(self.dossier) or any(i.says_something for i in self.progress)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "intent": self.intent,
@@ -74,6 +85,7 @@ class ParseResult:
 COUNT_KEYS: tuple[str, ...] = (
     "total", "carried_over", "received", "online", "direct", "postal", "resolved", "early", "on_time",
     "late", "pending", "withdrawn", "apologized", "digitized", "feedback_received", "feedback_answered",
+    "direct_postal",
 )
 
 # -- folding ------------------------------------------------------------------------------------
@@ -118,19 +130,20 @@ def fold_1to1(text: str) -> str:
 
 
 def prepare(text: str) -> tuple[str, str]:
-    """(original, folded) of equal length: NFC, stray combining marks dropped, capped."""
+    """(original, folded) of equal length: NFC, stray combining marks dropped, capped, whitespace runs
+    squashed and typing slips in status words repaired (see `bot.core.normalize`)."""
     text = text[:MAX_CHARS]
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
         if _COMBINING.search(text):
             text = _COMBINING.sub("", text)
-    return text, fold_1to1(text)
+    return normalize(text, fold_1to1(text))
 
 
 # -- task references ----------------------------------------------------------------------------
 _CODE = r"\d{1,2}(?:\.\d{1,2}){1,3}"
 _REF = re.compile(
-    r"(?:\b(?P<crit>tctp|tcxp|tc)\s*(?P<ccode>\d{1,2}(?:\.\d{1,2}){0,3})(?![\d/%]|[.,]\d)"
+    r"(?:\b(?P<crit>tctp|tcxp|tc|tieu chi)\s*(?P<ccode>\d{1,2}(?:\.\d{1,2}){0,3})(?![\d/%]|[.,]\d)"
     r"|\b(?:nhiem\s*vu|nv|muc|n\.v)(?:\s*so)?\s*[:#]?\s*(?P<code>\d{1,2}(?:[.,]\d{1,2}){1,3})(?![\d/%]|[.,]\d)"
     r"|(?P<lead>(?:^|[,;:\n+&]|\bva\b|\bvoi\b|\bcung\b|\s-\s)\s*)(?P<bare>" + _CODE + r")(?![\d/%]|[.,]\d))"
 )
@@ -147,7 +160,8 @@ def find_refs(s: str) -> list[_Ref]:
     refs = []
     for m in _REF.finditer(s):
         if m.group("crit"):
-            refs.append(_Ref(m.start(), m.end(), f"{m.group('crit').upper()} {m.group('ccode')}"))
+            crit = "TC" if m.group("crit") == "tieu chi" else m.group("crit").upper()
+            refs.append(_Ref(m.start(), m.end(), f"{crit} {m.group('ccode')}"))
         elif m.group("code"):  # "nv 2,3": a comma typed for the dot
             refs.append(_Ref(m.start(), m.end(), m.group("code").replace(",", ".")))
         else:
@@ -158,10 +172,13 @@ def find_refs(s: str) -> list[_Ref]:
 
 # -- status and percent -------------------------------------------------------------------------
 _PCT = re.compile(r"(?<![\d.,])(\d{1,3})(?:[.,](\d{1,2}))?\s*(?:%|phan tram\b)")
-_PCT_WORD = re.compile(r"\b(?:dat|duoc|khoang|tien do|hoan thanh|xong|thuc hien|lam duoc)\s*:?\s*(\d{1,3})(?![\d.,/%])"
+# "đạt 80" is 80 percent; "hoàn thành 2", "xong 3" are not (a count, or the next list item's number), and a
+# number on the next line never belongs to this one
+_PCT_WORD = re.compile(r"\b(?:dat|duoc|khoang|tien do|thuc hien|lam duoc)[ \t]*:?[ \t]*(\d{1,3})(?![\d.,/%])"
                        r"(?!\s*(?:ho so|hs|van ban|ngay|tuan|thang|nam|nguoi|lan|buoi|cuoc|tin|bai|trieu|ty|dong|nua"
                        r"|hom|gio|phut|thu tuc|tthc|quyet dinh|ke hoach|lop|dot|bo|muc|nhiem vu|nv|chi tieu|tieu chi"
                        r"|thon|ap|don vi|cong chuc|can bo|luot|trang|ban|cuon|to|ho)\b)")
+_PCT_RANGE = re.compile(r"(?<![\d.,])(\d{1,3})[ \t]*[-–][ \t]*\d{1,3}[ \t]*(?:%|phan tram\b)")
 _HALF = re.compile(r"\b(?:mot|1) nua\b|\bnua chung\b")
 _NEG_DONE = re.compile(r"\b(?:chua|gan|sap|chua the) (?:xong|hoan thanh|hoan tat|hoan thien|dat)\b")
 _DONE = re.compile(
@@ -212,7 +229,8 @@ _STRONG = re.compile(
 )
 _QUESTION = re.compile(
     r"\?|\b(?:khi nao|bao gio|the nao|tai sao|vi sao|lam sao|nhu the nao|bao nhieu|phai khong|duoc khong"
-    r"|chua a|co phai|la gi|o dau)\s*[.!]*\s*$"
+    r"|chua a|co phai|la gi|o dau|(?:xong|dat|duoc|hoan thanh|roi|nop|gui|lam|kip) chua"
+    r"|(?:chua|khong) (?:anh|chi|em|a|ban|nhi|ha|vay|the))[ \t.!]*$"
 )
 
 
@@ -224,7 +242,7 @@ def _percent(s: str) -> int | None:
     f = _FRACTION.search(s)
     if f and (f.group(1), f.group(2)) in _FRACTIONS:
         return _FRACTIONS[(f.group(1), f.group(2))]
-    m = _PCT.search(s)
+    m = _PCT_RANGE.search(s) or _PCT.search(s)  # "70-80%": the lower bound
     if m:
         value = int(m.group(1))
         return value if value <= 100 else None
@@ -266,6 +284,8 @@ def _status(seg: str, orig: str, percent: int | None) -> tuple[str | None, bool]
         return "done", True
     if percent == 100:
         return "done", False
+    if percent == 0 and not neg and not _IN_PROGRESS.search(seg):
+        return "not_started", False  # "nv 7.2 0%"
     if neg or percent is not None or _IN_PROGRESS.search(seg) or negated != seg:
         return "in_progress", False  # "không có vướng mắc" alone: going on without problems
     return None, False
@@ -321,6 +341,9 @@ _KEY_PHRASES: dict[str, str | None] = {
     "qua mang": "online", "dvctt": "online", "dvc": "online", "dich vu cong": "online", "truc tiep": "direct",
     "buu chinh cong ich": "postal", "buu chinh": "postal", "bcci": "postal", "qua buu dien": "postal",
     "buu dien": "postal",
+    # one figure for two channels, as reports write it
+    **{f"truc tiep{j}{k}": "direct_postal" for j in (" va ", ", ", " + ", "/", " hoac ", " va qua ", ", qua ")
+       for k in ("buu chinh", "dich vu buu chinh", "buu chinh cong ich", "dich vu buu chinh cong ich", "bcci")},
     # outcomes
     "da tra kq": "resolved", "tra kq": "resolved",
     "da giai quyet xong": "resolved", "da giai quyet": "resolved", "giai quyet xong": "resolved",
@@ -357,9 +380,16 @@ _FILLER = re.compile(
     r"^[\s:=,\-–(]*(?:(?:la|duoc|co|gom|khoang|hs|ho so|thu tuc|tthc|thu tuc hanh chinh|so|luong|so luong|moi"
     r"|tong|da|dat|voi|ca|cua|ho|hoso|tuan nay|thang nay|quy nay|nam nay|hom nay|tuan truoc|thang truoc"
     r"|trong tuan|trong thang|trong quy|trong nam|trong ky|trong|ky nay|ky bao cao|bao cao|nay|tu dau nam|den nay"
-    r"|luy ke|tra|tra ket qua|hen tra|thang \d{1,2}|quy (?:[1-4]|iv|iii|ii|i)|nam \d{4})\b[\s:=,\-–]*)*$"
+    r"|luy ke|tra|tra ket qua|hen tra|thang \d{1,2}|quy (?:[1-4]|iv|iii|ii|i)|nam \d{4}"
+    r"|nop|duoc nop|nop qua|qua|tai|bang|theo|tren|thong qua|hinh thuc|phuong thuc|duoi hinh thuc)\b[\s:=,\-–]*)*$"
 )
 _PAKN_AFTER = re.compile(r"\s*(?:pakn|phan anh|kien nghi|y kien)\b")
+_PAKN_BEFORE = re.compile(r"\b(?:pakn|phan anh kien nghi|phan anh|kien nghi)(?: da| duoc| moi)?[ :]*$")
+_TO_FEEDBACK = {"received": "feedback_received", "resolved": "feedback_answered"}
+# "không có hồ sơ trễ hạn", "ko có hs nào quá hạn": a zero written in words, right before its key
+_ZERO_BEFORE = re.compile(
+    r"\b(?:khong|ko|k|kg|chua)(?: co| phat sinh| bi)?(?: (?:hs|ho so|tthc|thu tuc|truong hop))?(?: nao)?(?: bi)? *$"
+)
 _CHANNELS = frozenset({"online", "direct", "postal"})
 _CLAUSE_BREAK = re.compile(r"[,;(]")
 _KEYS_AFTER = "truc tuyen|truc tiep|buu chinh|qua han|tre han|dung han|truoc han|dang|da|rut|so hoa|ton"
@@ -385,8 +415,12 @@ class _Pair:
 
 
 def _dossier_pairs(s: str, blocked_spans: list[tuple[int, int]]) -> list[_Pair]:
+    mask = bytearray(len(s) + 1)  # positions inside a code, a date or a percent (linear to build and ask)
+    for a, b in blocked_spans:
+        mask[a:b] = b"\x01" * (b - a)
+
     def blocked(a: int, b: int) -> bool:
-        return any(a < e and s_ < b for s_, e in blocked_spans)
+        return 1 in mask[a:b]
 
     keys = [(m.start(), m.end(), _KEY_PHRASES[m.group(0)]) for m in _KEY_RE.finditer(s)]
     nums = []
@@ -402,42 +436,50 @@ def _dossier_pairs(s: str, blocked_spans: list[tuple[int, int]]) -> list[_Pair]:
     pairs: list[_Pair] = []
     paired: dict[int, _Pair] = {}  # key index -> its pair
     key_starts = [k[0] for k in keys]
+    num_starts = [n[0] for n in nums]
+    num_ends = [n[1] for n in nums]
     for i, (ks, ke, key) in enumerate(keys):
         if key is None or blocked(ks, ke):
             continue
         next_key = key_starts[i + 1] if i + 1 < len(keys) else len(s)
         chosen = None
-        for j, (ns, ne, value) in enumerate(nums):
-            if j in used or ns < ke:
+        for j in range(bisect_left(num_starts, ke), len(nums)):
+            ns, ne, value = nums[j]
+            if j in used:
                 continue
             if ns < next_key and ns - ke <= 40 and _FILLER.match(s[ke:ns]) and not _CLAUSE_BREAK.search(s[ke:ns]):
                 chosen = (j, ns, ne, value)
             break
         if chosen is None:  # "45 hồ sơ trực tuyến": the number before the key
             prev_key_end = keys[i - 1][1] if i else 0
-            for j in range(len(nums) - 1, -1, -1):
+            for j in range(bisect_right(num_ends, ks) - 1, -1, -1):
                 ns, ne, value = nums[j]
-                if ne > ks:
-                    continue
                 shared = key in _CHANNELS and used_by.get(j) == "received" and _NOUN_ONLY.match(s[ne:ks])
                 if (j not in used or shared) and (ns >= prev_key_end or shared) and ks - ne <= 40 and _FILLER.match(
                         s[ne:ks]):
                     chosen = (j, ns, ne, value)
                 break
         if chosen is None:
+            if _ZERO_BEFORE.search(s, max(0, ks - 30), ks):
+                pairs.append(_Pair(max(0, ks - 1), ke, key, 0))
+                paired[i] = pairs[-1]
             continue
         j, ns, ne, value = chosen
         used.add(j)
         used_by.setdefault(j, key or "")
-        if _PAKN_AFTER.match(s, ne) or _PAKN_AFTER.match(s, ke):
-            key = {"received": "feedback_received", "resolved": "feedback_answered"}.get(key, key)
+        if _PAKN_AFTER.match(s, ne) or _PAKN_AFTER.match(s, ke) or _PAKN_BEFORE.search(s, max(0, ks - 30), ks):
+            key = _TO_FEEDBACK.get(key, key)
         pairs.append(_Pair(min(ks, ns), max(ke, ne), key, value))
         paired[i] = pairs[-1]
     for i in range(1, len(keys)):  # "trực tiếp, dịch vụ bưu chính: 1.146": one figure for two channels
         before, this = keys[i - 1], keys[i]
         if (before[2] in _CHANNELS and this[2] in _CHANNELS and i - 1 not in paired and i in paired
                 and _CHANNEL_JOIN.match(s[before[1]:this[0]])):
-            pairs.remove(paired.pop(i))
+            pair = paired.pop(i)
+            if {before[2], this[2]} == {"direct", "postal"}:
+                pair.key, pair.start = "direct_postal", before[0]
+            else:
+                pairs.remove(pair)
     if pairs and not any(p.key in ("received", "total") for p in pairs):
         # "tuần này: 45 hồ sơ, 20 trực tuyến": a count of dossiers with no verb is what was received
         for j, (ns, ne, value) in enumerate(nums):
@@ -492,12 +534,10 @@ def parse_message(text: str, now: datetime) -> ParseResult:
     today = now.date()
     refs = find_refs(s)
     sentences = _sentence_bounds(s)
+    sentence_starts = [a for a, _ in sentences]
 
     def sentence_of(pos: int) -> tuple[int, int]:
-        for a, b in sentences:
-            if a <= pos < b:
-                return a, b
-        return sentences[-1]
+        return sentences[max(0, bisect_right(sentence_starts, pos) - 1)]
 
     pairs: list[_Pair] = []
     if _KEY_RE.search(s):
@@ -518,9 +558,10 @@ def parse_message(text: str, now: datetime) -> ParseResult:
     # progress items
     if refs:
         items = _progress_items(orig, s, refs, dossier_sentences, today)
-        if _QUESTION.search(s) and not _PCT.search(s):
-            items = []  # "nv 2.3 là việc gì?", "nv 2.3 xong chưa?": questions, not reports
-        result.progress = [i for i in items if i.percent is not None or i.status or i.date]
+        if _QUESTION.search(s):
+            items = []  # "nv 2.3 là việc gì?", "nv 2.3 được 80% chưa anh?": questions, not reports
+        # a code whose status cannot be read is kept (status None), so that the bot can ask about that task
+        result.progress = items
     elif (not pairs or not _DOSSIER_VOCAB.search(s)) and not _RATE_WORDS.search(s):
         item = _hint_item(orig, s, today)
         if item is not None:
@@ -532,7 +573,7 @@ def parse_message(text: str, now: datetime) -> ParseResult:
         for p in pairs:
             key = p.key
             if feedback_only:
-                key = {"received": "feedback_received", "resolved": "feedback_answered"}.get(key, key)
+                key = _TO_FEEDBACK.get(key, key)
             counts.setdefault(key, p.value)
         scope = " ".join(s[a:b] for a, b in dossier_sentences) if refs else s
         period = find_period(scope, today)
@@ -555,15 +596,18 @@ def _progress_items(
 ) -> list[ProgressItem]:
     items: list[ProgressItem] = []
     segments: list[tuple[int, int]] = []
+    starts = [a for a, _ in dossier_sentences]
     for i, ref in enumerate(refs):
         end = refs[i + 1].start if i + 1 < len(refs) else len(s)
-        for a, _b in dossier_sentences:
-            if ref.end <= a < end:
-                end = a
-                break
+        k = bisect_left(starts, ref.end)  # a dossier sentence between this code and the next ends its segment
+        if k < len(starts) and starts[k] < end:
+            end = starts[k]
         segments.append((ref.end, end))
     prefix = s[: refs[0].start]
     prefix_orig = orig[: refs[0].start]
+    # "Đã hoàn thành các nhiệm vụ 1.5, 1.6, 1.7": what stands before the codes applies to each code that
+    # says nothing of its own
+    shared = _analyse(prefix, prefix_orig, today) if prefix.strip() else None
     raw: list[tuple[ProgressItem, bool]] = []
     for i, (ref, (a, b)) in enumerate(zip(refs, segments, strict=True)):
         seg, seg_orig = s[a:b], orig[a:b]
@@ -580,6 +624,11 @@ def _progress_items(
             nxt = raw[i + 1][0]
             item.percent, item.status, item.date, item.note = nxt.percent, nxt.status, nxt.date, nxt.note
     items = [item for item, _ in raw]
+    if shared is not None and (shared.status or shared.percent is not None):
+        for item in items:
+            if item.status is None and item.percent is None:
+                item.percent, item.status, item.date, item.note = (shared.percent, shared.status, shared.date,
+                                                                   shared.note)
     return items
 
 
@@ -587,6 +636,12 @@ _BARE_NUMBER = re.compile(r"^\s*[:\-–]?\s*(\d{1,3})\s*[.!]*\s*$")
 
 
 def _analyse(seg: str, seg_orig: str, today: date) -> ProgressItem:
+    remark = _REMARK.search(seg)
+    if remark is not None:  # what follows "ghi chú:" is the note, not the status
+        note = _NOTE_TRIM.sub("", seg_orig[remark.end():].split("\n", 1)[0]).strip() or None
+        item = _analyse(seg[:remark.start()], seg_orig[:remark.start()], today)
+        item.note = item.note or note
+        return item
     percent = _percent(seg)
     bare = _BARE_NUMBER.match(seg) if percent is None else None
     if bare and int(bare.group(1)) <= 100:  # "nv 1.1 100", "nv 1.3: 0": a percent without its sign
@@ -594,8 +649,6 @@ def _analyse(seg: str, seg_orig: str, today: date) -> ProgressItem:
     status, _ = _status(seg, seg_orig, percent)
     if status == "done" and percent is None:
         percent = 100
-    if status == "not_started":
-        percent = percent or None
     if status == "done" and not _PAST_EXPLICIT.search(seg):
         ahead = _future_only_date(seg, today)
         if ahead is not None:  # "xong 15/12" on 27/11: expected, not done
@@ -616,7 +669,13 @@ def _analyse(seg: str, seg_orig: str, today: date) -> ProgressItem:
             cut = cut[: pm.start()] + cut[pm.end():]
         cut = cut.split("\n", 1)[0]  # a note ends with its line ("3. NV 2.5: … chờ huyện.\n4. Hồ sơ …")
         note = _NOTE_TRIM.sub("", cut).strip() or None
+    elif marked := _NOTE_MARK.search(seg):  # "nv 1.1 xong, ghi chú: đã gửi huyện", "đạt 50% vì thiếu người"
+        note = _NOTE_TRIM.sub("", seg_orig[marked.end():].split("\n", 1)[0]).strip() or None
     return ProgressItem(percent=percent, status=status, date=when, note=note)
+
+
+_NOTE_MARK = re.compile(r"\b(?:ly do|vi|boi vi|nguyen nhan)\b[ \t]*:?[ \t]*")
+_REMARK = re.compile(r"\b(?:ghi chu|gc|nd|noi dung)\b[ \t]*:?[ \t]*")
 
 
 _TIME_WORDS = frozenset({"tuan", "thang", "quy", "nam", "nay", "truoc", "sau", "hom", "qua", "ngay", "mai", "ky",

@@ -23,12 +23,8 @@ from typing import Any
 
 from bot.core.dossier import late_without_apology
 from bot.core.models import Task
+from bot.core.parse import COUNT_KEYS
 from bot.core.workdays import WorkCalendar
-
-COUNT_KEYS: tuple[str, ...] = (
-    "total", "carried_over", "received", "online", "direct", "postal", "resolved", "early", "on_time",
-    "late", "pending", "withdrawn", "apologized", "digitized", "feedback_received", "feedback_answered",
-)
 
 
 # -- dossiers -----------------------------------------------------------------------------------
