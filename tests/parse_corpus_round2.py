@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.parse_corpus import LM, M, W, D, P
+from tests.parse_corpus import LM, D, M, P, W
 
 Q3 = ("2026-07-01", "2026-09-30")
 
