@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import BotCommand, Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, CallbackContext, ContextTypes, ExtBot
+from telegram.ext import Application, ApplicationBuilder, CallbackContext, ContextTypes, ExtBot
 from telegram.request import BaseRequest
 
 from bot.config import Settings
@@ -15,6 +15,9 @@ from bot.core.models import Officer
 from bot.core.permissions import COMMANDS
 from bot.i18n import Translator, translator
 from bot.services import RequestState, Services
+
+if TYPE_CHECKING:
+    from bot.intake import Intake
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +28,7 @@ class CCHCApplication(Application):
     def __init__(self, *, services: Services, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.services = services
+        self.intake: Intake  # set by build_application
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -67,10 +71,16 @@ def build_application(
 ) -> CCHCApplication:
     """Build the bot. `request` replaces the network (offline Bot API); `clock` replaces real time.
 
-    The rate limiter (Telegram's ~30 msg/s overall, 1 msg/s per chat) is on when serving Telegram.
+    Updates enter through `app.intake` (stored, then handled), never through PTB's Updater. The rate
+    limiter (Telegram's 30 msg/s overall, 20/min per group, 1/s per private chat) is on when serving Telegram.
     """
+    from telegram.request import HTTPXRequest
+
     from bot import redact
+    from bot.intake import Intake
     from bot.offline import OFFLINE_TOKEN
+    from bot.retry import RetryingRequest
+    from bot.safebot import ChatRateLimiter, SafeBot
     from handlers import register_handlers
 
     redact.install(settings.token.get_secret_value() if settings.token else None)
@@ -78,31 +88,37 @@ def build_application(
     services = Services(settings=settings, clock=clock, db_path=settings.db_path)
     context_types = ContextTypes(context=BotContext)
     token = settings.token.get_secret_value() if settings.token and request is None else OFFLINE_TOKEN
-    builder = (
-        ApplicationBuilder()
-        .application_class(CCHCApplication, kwargs={"services": services})
-        .token(token)
-        .context_types(context_types)
-        .post_init(on_startup)
-        .post_shutdown(on_shutdown)
-    )
-    if settings.base_url:
-        builder = builder.base_url(settings.base_url.rstrip("/") + "/bot")
-    from telegram.request import HTTPXRequest
-
-    from bot.retry import RetryingRequest
 
     async def wait(seconds: float) -> None:
         await services.sleep(seconds)
 
-    if request is not None:
-        builder = builder.request(RetryingRequest(request, wait)).get_updates_request(request)
-    else:
-        builder = builder.request(RetryingRequest(HTTPXRequest(connection_pool_size=16), wait))
-    if rate_limit if rate_limit is not None else request is None:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+    async def mark_handled(inbox_id: int) -> None:
+        await services.repos.inbox.mark_handled_now(inbox_id)
+
+    base = settings.base_url.rstrip("/") if settings.base_url else None
+    inner = request if request is not None else HTTPXRequest(connection_pool_size=16)
+    limiter = ChatRateLimiter(max_retries=3) if (rate_limit if rate_limit is not None else request is None) else None
+    bot = SafeBot(
+        token,
+        base_url=f"{base}/bot" if base else "https://api.telegram.org/bot",
+        base_file_url=f"{base}/file/bot" if base else "https://api.telegram.org/file/bot",
+        request=RetryingRequest(inner, wait),
+        get_updates_request=request if request is not None else HTTPXRequest(connection_pool_size=1, read_timeout=45),
+        rate_limiter=limiter,
+        before_first_send=mark_handled,
+    )
+    builder = (
+        ApplicationBuilder()
+        .application_class(CCHCApplication, kwargs={"services": services})
+        .bot(bot)
+        .updater(None)
+        .context_types(context_types)
+        .post_init(on_startup)
+        .post_shutdown(on_shutdown)
+    )
     app = builder.build()
     assert isinstance(app, CCHCApplication)
+    app.intake = Intake(app, inline_refusals=request is not None)
     register_handlers(app)
     return app
 
@@ -121,9 +137,13 @@ async def on_startup(app: Application) -> None:
         language_code="en",
     )
     await rebuild_jobs(app)
+    recovered = await app.intake.recover()
+    if recovered:
+        log.info("handled %d stored updates that were not handled before the stop", recovered)
     log.info("bot ready for %s", app.services.commune.name)
 
 
 async def on_shutdown(app: Application) -> None:
     assert isinstance(app, CCHCApplication)
+    await app.intake.stop()
     await app.services.close()

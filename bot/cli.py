@@ -374,10 +374,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(_t("console_demo", db=db), flush=True)
         asyncio.run(ensure_demo_db(db, settings))
         return _console(db, as_id=None)
-    from bot.serve import serve
+    from bot.serve import ServeError, serve
 
     _preflight(settings.db_path)
-    return serve(settings)
+    try:
+        return serve(settings)
+    except ServeError as exc:
+        raise CliError(str(exc)) from None
 
 
 def cmd_console(args: argparse.Namespace) -> int:

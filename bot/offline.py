@@ -109,6 +109,9 @@ class OfflineBotAPI(BaseRequest):
         self._file_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
         self.callback_chats: dict[str, int] = {}
+        #: updates waiting for getUpdates (polling tests), and the offset confirmed so far
+        self.pending_updates: list[dict[str, Any]] = []
+        self.confirmed_below = 0
 
     # -- BaseRequest --------------------------------------------------------------------------
     async def initialize(self) -> None:
@@ -210,7 +213,13 @@ class OfflineBotAPI(BaseRequest):
         return BOT_USER
 
     def _m_getUpdates(self, params: dict[str, Any], files: Any) -> list[Any]:
-        return []
+        """Telegram's offset rule: asking with `offset` confirms every update below it, which is then gone."""
+        offset = params.get("offset")
+        if offset is not None:
+            offset = int(offset)
+            self.confirmed_below = max(self.confirmed_below, offset)
+            self.pending_updates = [u for u in self.pending_updates if u["update_id"] >= offset]
+        return self.pending_updates[: int(params.get("limit") or 100)]
 
     def _m_deleteWebhook(self, params: dict[str, Any], files: Any) -> bool:
         return True

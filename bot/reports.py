@@ -76,12 +76,13 @@ class ReportService:
 
     async def create(
         self, officer: Officer, result: ParseResult, *, text: str, chat_id: int, source_message_id: int | None,
-        inbox_id: int | None, now: datetime,
+        inbox_id: int | None, now: datetime, source_chat_id: int | None = None,
     ) -> dict[str, Any]:
         payload = await self.payload(officer, result, text, now.date())
         return await self.repos.pending.create(
             commune_id=officer.commune_id, officer_id=officer.id, chat_id=chat_id,
             source_message_id=source_message_id, inbox_id=inbox_id, payload=payload, at=now,
+            source_chat_id=source_chat_id,
         )
 
     async def replace(self, pending: dict[str, Any], officer: Officer, result: ParseResult, text: str,

@@ -13,7 +13,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from telegram import Update
 from telegram.ext import Job
 
 from bot.app import CCHCApplication, build_application, on_shutdown, on_startup
@@ -56,6 +55,8 @@ class OfflineSession:
         # the scheduler keeps the jobs but never fires on real time: advance_to fires them
         jq.scheduler.start(paused=True)
         await on_startup(self.app)
+        # update ids go on from the database's last one, as Telegram's do
+        self._update_ids = itertools.count(await self.app.services.repos.inbox.max_update_id() + 1)
         self.started = True
 
     async def stop(self) -> None:
@@ -81,9 +82,10 @@ class OfflineSession:
         return {"id": int(user["id"]), "type": "private", "first_name": user.get("name", "")}
 
     async def _process(self, data: dict[str, Any]) -> None:
+        """As Telegram would deliver it: stored in the inbox first, then handled (`bot.intake`)."""
         data["update_id"] = next(self._update_ids)
-        update = Update.de_json(data, self.app.bot)
-        await self.app.process_update(update)
+        await self.app.intake.submit([data])
+        await self.app.intake.drain_refusals()
 
     def _message(self, user: dict[str, Any], chat: dict[str, Any] | None) -> dict[str, Any]:
         c = self._chat(user, chat)

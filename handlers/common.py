@@ -32,14 +32,26 @@ async def reply(
     return await send_html(update, context, context.t(key, **safe), markup=markup)
 
 
+def reply_chat_id(update: Update) -> int | None:
+    """Where an answer goes: in a private chat the sender's own id (never a chat id the request chose), in a
+    group the group (only group-safe commands answer there, see `handlers.pipeline`)."""
+    chat = update.effective_chat
+    user = update.effective_user
+    if chat is None:
+        return None
+    if chat.type == "private" and user is not None:
+        return user.id
+    return chat.id
+
+
 async def send_html(
     update: Update, context: BotContext, text: str, *, markup: InlineKeyboardMarkup | None = None
 ) -> Message | None:
-    chat = update.effective_chat
-    if chat is None:
+    chat_id = reply_chat_id(update)
+    if chat_id is None:
         return None
     return await context.bot.send_message(
-        chat.id, text[:4096], parse_mode=ParseMode.HTML, reply_markup=markup,
+        chat_id, text[:4096], parse_mode=ParseMode.HTML, reply_markup=markup,
         disable_web_page_preview=True,
     )
 

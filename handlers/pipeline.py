@@ -15,6 +15,7 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot.app import BotContext
+from bot.intake import CURRENT
 from handlers.common import reply
 
 log = logging.getLogger(__name__)
@@ -47,12 +48,18 @@ def _text(update: Update) -> str | None:
 
 
 async def store_raw(update: object, context: BotContext) -> None:
+    """The update is in the inbox already (`bot.intake` stored it before anything else); an update handed to
+    the Application some other way is stored here, so that none goes unrecorded."""
     if not isinstance(update, Update):
+        return
+    current = CURRENT.get()
+    if current is not None:
+        context.state.inbox_id = current.inbox_id
         return
     services = context.services
     user = update.effective_user
     chat = update.effective_chat
-    inbox_id = await services.repos.inbox.store(
+    context.state.inbox_id = await services.repos.inbox.store(
         update_id=update.update_id,
         user_id=user.id if user else None,
         chat_id=chat.id if chat else None,
@@ -61,7 +68,6 @@ async def store_raw(update: object, context: BotContext) -> None:
         raw_json=json.dumps(update.to_dict(), ensure_ascii=False),
         received_at=services.clock.now(),
     )
-    context.state.inbox_id = inbox_id
 
 
 def _is_invite_start(update: Update) -> bool:
@@ -93,6 +99,9 @@ async def gatekeeper(update: object, context: BotContext) -> None:
     officer = await services.repos.officers.by_telegram_id(user.id)
     if officer is not None and officer.active:
         context.state.officer = officer
+        if _group_command(update) and not _group_safe(update):
+            await _answer_in_private(update, context)
+            raise ApplicationHandlerStop
         return
     if _is_invite_start(update):
         return  # registration by invitation is the one thing a stranger may do
@@ -113,6 +122,36 @@ async def gatekeeper(update: object, context: BotContext) -> None:
         await reply(update, context, key, user_id=user.id)
     services.requests.pop(update.update_id, None)
     raise ApplicationHandlerStop
+
+
+#: commands that show nothing of the commune and may answer in a group
+GROUP_SAFE = frozenset({"help", "huongdan"})
+
+
+def _group_command(update: Update) -> bool:
+    msg = update.message
+    chat = update.effective_chat
+    return (msg is not None and chat is not None and chat.type != "private" and bool(msg.text)
+            and msg.text.startswith("/"))
+
+
+def _group_safe(update: Update) -> bool:
+    msg = update.message
+    assert msg is not None and msg.text
+    command = msg.text.split()[0][1:].split("@")[0].lower()
+    return command in GROUP_SAFE
+
+
+async def _answer_in_private(update: Update, context: BotContext) -> None:
+    """A command with commune data typed in a group is handled as if typed in the sender's private chat;
+    the group gets one line saying so, and nothing else."""
+    user = update.effective_user
+    assert user is not None and update.message is not None
+    data = update.to_dict()
+    data["message"]["chat"] = {"id": user.id, "type": "private", "first_name": user.first_name}
+    private = Update.de_json(data, context.bot)
+    await reply(update, context, "group.answered_private", name=user.full_name)
+    await context.application.process_update(private)
 
 
 async def mark_handled(update: object, context: BotContext) -> None:

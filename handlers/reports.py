@@ -83,7 +83,7 @@ async def text_message(update: Update, context: BotContext) -> None:
         return
     pending = await services.reports.create(
         officer, result, text=text, chat_id=officer.telegram_id if in_group else chat.id,
-        source_message_id=message.message_id, inbox_id=context.state.inbox_id, now=now,
+        source_message_id=message.message_id, inbox_id=context.state.inbox_id, now=now, source_chat_id=chat.id,
     )
     await _send_readback(update, context, pending, in_group=in_group)
 
@@ -230,8 +230,7 @@ async def edited_message(update: Update, context: BotContext) -> None:
     if message is None or officer is None or message.text is None:
         return
     services = context.services
-    pending = await services.repos.pending.by_source(officer.telegram_id if message.chat.type != "private"
-                                                     else message.chat.id, message.message_id)
+    pending = await services.repos.pending.by_source(message.chat.id, message.message_id)
     now = services.clock.now()
     result = parse_message(message.text, now)
     if pending is None:

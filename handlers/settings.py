@@ -14,7 +14,7 @@ from bot.core.parse import ParseResult, ProgressItem
 from bot.core.permissions import Perm
 from bot.core.schedule import ScheduleError, parse_quiet, parse_when, reporting_calendar
 from bot.i18n import Translator
-from handlers.common import button, reply, requires, send_html
+from handlers.common import button, reply, reply_chat_id, requires, send_html
 from jobs.reminders import KINDS, load, rebuild
 
 _NAMES = {"nhacviec": "weekly_ping", "han": "deadlines", "baocaochutich": "escalation", "lichbaocao": "reporting",
@@ -178,5 +178,5 @@ async def saoluu(update: Update, context: BotContext) -> None:
     await services.repos.audit.log("backup_sent", user_id=officer.telegram_id if officer else None,
                                    at=services.clock.now(), officer_id=officer.id if officer else None,
                                    commune_id=officer.commune_id if officer else None, detail=path.name)
-    await context.bot.send_document(chat.id, InputFile(path.read_bytes(), filename=path.name),
+    await context.bot.send_document(reply_chat_id(update) or chat.id, InputFile(path.read_bytes(), filename=path.name),
                                     caption=context.t("backup.caption", name=path.name))

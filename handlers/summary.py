@@ -17,7 +17,7 @@ from bot.core.permissions import Perm, allowed
 from bot.core.summary import KpiCheck, Progress, intake, previous_period
 from bot.i18n import Translator
 from bot.summaries import Summary
-from handlers.common import button, esc, reply, requires, send_html
+from handlers.common import button, esc, reply, reply_chat_id, requires, send_html
 from handlers.render import short
 
 MAX_CHARS = 4096
@@ -265,7 +265,7 @@ async def send_charts(update: Update, context: BotContext, officer: Officer, end
     for name, data, caption in (("ho-so-theo-tuan.png", weekly, t("chart.weekly_title")),
                                 ("tien-do-linh-vuc.png", areas, t("chart.areas_title")),
                                 ("burn-down.png", burn, t("chart.burndown_title"))):
-        await context.bot.send_photo(chat.id, InputFile(data, filename=name), caption=caption)
+        await context.bot.send_photo(reply_chat_id(update) or chat.id, InputFile(data, filename=name), caption=caption)
 
 
 @requires(Perm.EXPORT)
@@ -295,7 +295,8 @@ async def send_exports(update: Update, context: BotContext, officer: Officer, st
     stamp = f"{start.strftime('%Y%m%d')}-{end.strftime('%Y%m%d')}"
     docx = report_docx(s, t, names)
     xlsx = tasks_xlsx(s, await services.repos.reports.dossiers(officer.commune_id), t, names)
-    await context.bot.send_document(chat.id, InputFile(docx, filename=f"bao-cao-cchc-{stamp}.docx"),
+    target = reply_chat_id(update) or chat.id
+    await context.bot.send_document(target, InputFile(docx, filename=f"bao-cao-cchc-{stamp}.docx"),
                                     caption=t("export.caption_docx", start=t.date(start), end=t.date(end)))
-    await context.bot.send_document(chat.id, InputFile(xlsx, filename=f"so-lieu-cchc-{stamp}.xlsx"),
+    await context.bot.send_document(target, InputFile(xlsx, filename=f"so-lieu-cchc-{stamp}.xlsx"),
                                     caption=t("export.caption_xlsx"))

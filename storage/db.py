@@ -103,7 +103,8 @@ class Database:
             await conn.execute("PRAGMA busy_timeout = 5000")
             await conn.execute("PRAGMA foreign_keys = ON")
             await conn.execute("PRAGMA journal_mode = WAL")
-            await conn.execute("PRAGMA synchronous = NORMAL")
+            # FULL: a commit is on disk (the WAL fsync'ed) before the bot tells anyone "saved"
+            await conn.execute("PRAGMA synchronous = FULL")
             if migrate:
                 await db.migrate()
         except sqlite3.Error as exc:

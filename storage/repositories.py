@@ -7,6 +7,7 @@ import copy
 import json
 import sqlite3
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -303,6 +304,20 @@ class PlanRepo:
         return [dict(r) for r in rows]
 
 
+@dataclass(frozen=True)
+class InboxRow:
+    """One incoming update as the inbox keeps it. A stranger's update is a short record: no text, no raw JSON."""
+
+    update_id: int
+    user_id: int | None
+    chat_id: int | None
+    kind: str
+    text: str | None
+    raw_json: str
+    received_at: datetime
+    status: str = "received"
+
+
 class InboxRepo:
     """Every incoming update, raw, stored before anything else touches it.
 
@@ -330,6 +345,47 @@ class InboxRepo:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (commune_id, update_id, user_id, chat_id, kind, text, raw_json, received_at.isoformat()),
         )
+
+    async def store_batch(self, rows: list[InboxRow]) -> dict[int, int]:
+        """Commit a batch of updates in one statement (atomic, durable); {update_id: inbox id} of those not
+        stored before. An update_id already in the inbox is left as it is."""
+        out: dict[int, int] = {}
+        for start in range(0, len(rows), 100):
+            chunk = rows[start:start + 100]
+            marks = ", ".join("(?, ?, ?, ?, ?, ?, ?, ?)" for _ in chunk)
+            params: list[Any] = []
+            for r in chunk:
+                params += [r.update_id, r.user_id, r.chat_id, r.kind, r.text, r.raw_json, r.received_at.isoformat(),
+                           r.status]
+            got = await self.db.fetchall(
+                "INSERT INTO inbox (update_id, user_id, chat_id, kind, text, raw_json, received_at, status)"
+                f" VALUES {marks} ON CONFLICT (update_id) DO NOTHING RETURNING id, update_id",
+                tuple(params),
+            )
+            out.update({int(r["update_id"]): int(r["id"]) for r in got})
+        return out
+
+    async def open_rows(self, status: str = "received", user_id: int | None = None,
+                        limit: int = 1000) -> list[tuple[int, str]]:
+        """(inbox id, raw JSON) of stored updates still to be handled, oldest first."""
+        if user_id is None:
+            rows = await self.db.fetchall(
+                "SELECT id, raw_json FROM inbox WHERE status = ? AND raw_json != '' ORDER BY id LIMIT ?",
+                (status, limit))
+        else:
+            rows = await self.db.fetchall(
+                "SELECT id, raw_json FROM inbox WHERE status = ? AND user_id = ? AND raw_json != '' ORDER BY id"
+                " LIMIT ?", (status, user_id, limit))
+        return [(int(r["id"]), str(r["raw_json"])) for r in rows]
+
+    async def mark_handled_now(self, inbox_id: int) -> None:
+        """Durably mark an update handled (unless it was refused, held or failed meanwhile): done before the
+        bot's first visible answer to it, so that a restart never handles it again."""
+        await self.db.execute("UPDATE inbox SET status = 'handled' WHERE id = ? AND status = 'received'", (inbox_id,))
+
+    async def max_update_id(self) -> int:
+        row = await self.db.fetchone("SELECT MAX(update_id) AS m FROM inbox")
+        return int(row["m"]) if row and row["m"] is not None else 0
 
     async def mark(self, inbox_id: int, status: str, error: str | None = None, commune_id: int | None = None) -> None:
         await self.db.execute(
@@ -664,15 +720,20 @@ class PendingRepo:
 
     async def create(
         self, *, commune_id: int, officer_id: int, chat_id: int, source_message_id: int | None,
-        inbox_id: int | None, payload: dict[str, Any], at: datetime,
+        inbox_id: int | None, payload: dict[str, Any], at: datetime, source_chat_id: int | None = None,
     ) -> dict[str, Any]:
-        """Insert a read-back and return it as `get` would (one round trip)."""
+        """Insert a read-back and return it as `get` would (one round trip). One incoming update makes one
+        read-back: handled again after a crash, it gets the read-back it made the first time."""
         row = await self.db.fetchone(
             "INSERT INTO pending_reports (commune_id, officer_id, chat_id, source_message_id, inbox_id, payload,"
-            " state, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?) RETURNING *",
+            " state, created_at, source_chat_id) SELECT ?, ?, ?, ?, ?, ?, 'pending', ?, ?"
+            " WHERE ? IS NULL OR NOT EXISTS (SELECT 1 FROM pending_reports WHERE inbox_id = ?) RETURNING *",
             (commune_id, officer_id, chat_id, source_message_id, inbox_id, json.dumps(payload, ensure_ascii=False),
-             at.isoformat()),
+             at.isoformat(), source_chat_id, inbox_id, inbox_id),
         )
+        if row is None:
+            row = await self.db.fetchone(
+                "SELECT * FROM pending_reports WHERE inbox_id = ? ORDER BY id LIMIT 1", (inbox_id,))
         assert row is not None
         return self._decoded(row)
 
@@ -687,9 +748,13 @@ class PendingRepo:
         return self._decoded(row) if row is not None else None
 
     async def by_source(self, chat_id: int, source_message_id: int) -> dict[str, Any] | None:
+        """The latest read-back of the message `source_message_id` written in chat `chat_id` (a group's report
+        is found by the group's id, not by the private chat its read-back went to)."""
         row = await self.db.fetchone(
-            "SELECT id FROM pending_reports WHERE chat_id = ? AND source_message_id = ? ORDER BY id DESC LIMIT 1",
-            (chat_id, source_message_id),
+            "SELECT id FROM pending_reports WHERE source_chat_id = ? AND source_message_id = ?"
+            " UNION ALL SELECT id FROM pending_reports WHERE source_chat_id IS NULL AND chat_id = ?"
+            " AND source_message_id = ? ORDER BY id DESC LIMIT 1",
+            (chat_id, source_message_id, chat_id, source_message_id),
         )
         return await self.get(int(row["id"])) if row else None
 

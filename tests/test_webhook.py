@@ -14,7 +14,7 @@ from bot.app import build_application, on_shutdown, on_startup
 from bot.config import load_settings
 from bot.core.clock import ManualClock
 from bot.offline import OfflineBotAPI
-from bot.serve import webhook_options
+from bot.serve import ServeError, check, webhook_server, webhook_url
 from tests.conftest import FRIDAY, OFFICER, STRANGER, add_people
 
 
@@ -55,10 +55,11 @@ async def test_webhook_mode_answers_telegram_and_refuses_requests_without_the_se
     api = OfflineBotAPI(clock)
     app = build_application(settings, request=api, clock=clock)
     url = f"http://127.0.0.1:{port}/telegram"
-    async with app:  # what run_webhook does, without taking over the process's signals
+    async with app:  # what serve does, without taking over the process's signals
         await on_startup(app)
-        assert app.updater is not None
-        await app.updater.start_webhook(**webhook_options(settings))
+        server = webhook_server(app, settings)
+        await server.start()
+        await app.bot.set_webhook(webhook_url(settings), secret_token="s3cret-token")
         await app.start()
         try:
             assert api.webhook is not None
@@ -69,7 +70,17 @@ async def test_webhook_mode_answers_telegram_and_refuses_requests_without_the_se
                                        headers={"Content-Type": "application/json",
                                                 "X-Telegram-Bot-Api-Secret-Token": "s3cret-token"})
                 assert ok.status_code == 200
+                # answered after the update was committed and handled: the reply is there already
                 assert "/tomtat" in (await _answers(api, OFFICER["id"], 1))[0]  # the help text, in Vietnamese
+                inbox = await app.services.repos.inbox.all()
+                assert [(r["update_id"], r["status"]) for r in inbox] == [(1, "handled")]
+                again = await client.post(url, content=json.dumps(_update(1, OFFICER, "/help")),
+                                          headers={"Content-Type": "application/json",
+                                                   "X-Telegram-Bot-Api-Secret-Token": "s3cret-token"})
+                assert again.status_code == 200  # Telegram resending: stored and answered once
+                assert len(await _answers(api, OFFICER["id"], 1)) == 1
+                health = await client.get(f"http://127.0.0.1:{port}/healthz")
+                assert health.status_code == 200
                 forged = await client.post(url, content=json.dumps(_update(2, STRANGER, "/help")),
                                            headers={"Content-Type": "application/json",
                                                     "X-Telegram-Bot-Api-Secret-Token": "guess"})
@@ -79,6 +90,18 @@ async def test_webhook_mode_answers_telegram_and_refuses_requests_without_the_se
                 inbox = await app.services.repos.inbox.all()  # type: ignore[attr-defined]
                 assert [r["update_id"] for r in inbox] == [1]
         finally:
-            await app.updater.stop()
+            await server.stop()
             await app.stop()
             await on_shutdown(app)
+
+
+def test_webhook_mode_refuses_to_start_without_a_secret(tmp_path: Path) -> None:
+    settings = load_settings(env_file=None, db_path=tmp_path / "w.sqlite3",
+                             token="123456789:AAH-webhook-test-secret-0123456789",
+                             mode="webhook", webhook_url="https://cchc.example.vn/")
+    try:
+        check(settings)
+    except ServeError as exc:
+        assert "CCHC_WEBHOOK_SECRET" in str(exc)
+    else:
+        raise AssertionError("webhook mode started without a secret")

@@ -1,0 +1,129 @@
+"""The inbox is the durable queue (issue 12): stored before Telegram is told, handled from there, once."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.config import Settings
+from bot.core.clock import ManualClock
+from bot.intake import poll
+from bot.session import OfflineSession
+from tests.conftest import FRIDAY, OFFICER, add_people, import_seed_plan, texts
+
+
+def _text_update(update_id: int, user: dict[str, Any], text: str, message_id: int) -> dict[str, Any]:
+    return {"update_id": update_id, "message": {
+        "message_id": message_id, "date": int(FRIDAY.timestamp()), "text": text,
+        "chat": {"id": user["id"], "type": "private"},
+        "from": {"id": user["id"], "is_bot": False, "first_name": user["name"]},
+    }}
+
+
+@pytest.fixture
+async def planned(settings: Settings) -> Settings:
+    await add_people(settings)
+    await import_seed_plan(settings)
+    return settings
+
+
+async def test_a_stored_update_not_yet_handled_is_handled_at_start_once(planned: Settings, tmp_path: Path) -> None:
+    first = OfflineSession(planned, ManualClock(FRIDAY))
+    async with first:
+        # the bot stops (kill -9) right after the commit: stored, not handled, nobody answered
+        todo = await first.app.intake.store([_text_update(500, OFFICER, "nv 1.1 đạt 50%", 77)])
+        assert len(todo) == 1
+        assert not texts(first, OFFICER["id"])
+    second = OfflineSession(planned, ManualClock(FRIDAY))
+    async with second:  # at start: handled
+        [readback] = texts(second, OFFICER["id"])
+        assert "50%" in readback
+        inbox = await second.app.services.repos.inbox.all()
+        assert [(r["update_id"], r["status"]) for r in inbox] == [(500, "handled")]
+    third = OfflineSession(planned, ManualClock(FRIDAY))
+    async with third:  # and never again
+        assert not texts(third, OFFICER["id"])
+        pending = await third.app.services.db.fetchall("SELECT id FROM pending_reports")
+        assert len(pending) == 1
+
+
+async def test_an_update_delivered_twice_is_stored_and_handled_once(planned: Settings) -> None:
+    s = OfflineSession(planned, ManualClock(FRIDAY))
+    async with s:
+        update = _text_update(700, OFFICER, "nv 1.2 đạt 30%", 5)
+        assert await s.app.intake.submit([update]) == 1
+        assert await s.app.intake.submit([update]) == 0  # Telegram resending after a lost confirmation
+        assert len(texts(s, OFFICER["id"])) == 1
+
+
+async def test_handled_again_after_a_crash_before_any_answer_makes_no_second_readback(planned: Settings) -> None:
+    s = OfflineSession(planned, ManualClock(FRIDAY))
+    async with s:
+        [(inbox_id, data)] = await s.app.intake.store([_text_update(800, OFFICER, "nv 1.3 đạt 40%", 9)])
+        await s.app.intake.handle(inbox_id, data)
+        # as if the process died before the mark reached the disk: the row says 'received' again
+        await s.app.services.repos.inbox.mark(inbox_id, "received")
+        await s.app.intake.recover()
+        rows = await s.app.services.db.fetchall("SELECT id FROM pending_reports WHERE inbox_id = ?", (inbox_id,))
+        assert len(rows) == 1
+
+
+async def test_polling_confirms_a_batch_only_after_it_is_committed(planned: Settings) -> None:
+    s = OfflineSession(planned, ManualClock(FRIDAY))
+    async with s:
+        api = s.app.intake.app.bot
+        s.api.pending_updates = [_text_update(1000 + i, OFFICER, f"nv 1.1 đạt {10 + i}%", 100 + i) for i in range(5)]
+        inbox = s.app.services.repos.inbox
+        real_store = inbox.store_batch
+        failures = {"left": 2}
+
+        confirmed_at_store: list[int] = []
+
+        async def failing_store(rows: Any) -> Any:  # the disk is full twice, then has room again
+            confirmed_at_store.append(s.api.confirmed_below)
+            if failures["left"]:
+                failures["left"] -= 1
+                raise OSError("database or disk is full")
+            return await real_store(rows)
+
+        inbox.store_batch = failing_store  # type: ignore[method-assign]
+        stop = asyncio.Event()
+        seen: list[int] = []
+
+        async def watch() -> None:
+            while not stop.is_set():
+                seen.append(s.api.confirmed_below)
+                if s.app.intake.handled >= 5:
+                    stop.set()
+                await asyncio.sleep(0.01)
+
+        s.app.services.sleep = lambda seconds: asyncio.sleep(0)  # type: ignore[assignment,return-value]
+        import bot.intake as intake_module
+
+        real_sleep = intake_module._sleep_or_stop
+        intake_module._sleep_or_stop = lambda stop_, seconds: asyncio.sleep(0)  # type: ignore[assignment]
+        try:
+            await asyncio.wait_for(asyncio.gather(poll(s.app.intake, timeout=0, stop=stop), watch()), 20)
+        finally:
+            intake_module._sleep_or_stop = real_sleep
+        assert api is s.app.bot
+        # nothing was confirmed while the store failed, nor before the successful commit; then all of it
+        assert confirmed_at_store == [0, 0, 0]
+        assert s.api.confirmed_below == 1005 and seen
+        rows = await s.app.services.db.fetchall("SELECT update_id, status FROM inbox ORDER BY update_id")
+        assert [(r[0], r[1]) for r in rows] == [(1000 + i, "handled") for i in range(5)]
+        assert len(texts(s, OFFICER["id"])) == 5
+
+
+async def test_saved_means_fsynced() -> None:
+    from storage.db import Database
+
+    db = await Database.open(":memory:")
+    try:
+        row = await db.fetchone("PRAGMA synchronous")
+        assert row is not None and int(row[0]) == 2  # FULL
+    finally:
+        await db.close()
