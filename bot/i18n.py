@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import string
 import tomllib
 from datetime import date
@@ -70,6 +71,11 @@ class Translator:
 
 
 @lru_cache(maxsize=4)
+def esc(text: object) -> str:
+    """User-supplied text (names, units, titles, notes, file names) made safe for Telegram HTML."""
+    return html.escape(str(text), quote=False)
+
+
 def translator(lang: str = DEFAULT_LOCALE) -> Translator:
     return Translator(lang)
 

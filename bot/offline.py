@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import json
 import random
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -91,6 +92,21 @@ class FaultPlan:
         return self._rng.choice(self.kinds)
 
 
+_TAG_AT = re.compile(r"</?(?:b|i|u|s|strong|em|ins|del|strike|code|pre|a|span|tg-spoiler|tg-emoji|blockquote)"
+                     r"(?:\s[^<>]*)?>")
+
+
+def valid_html(text: str) -> bool:
+    """What Telegram's HTML parse mode accepts, roughly: every '<' opens a supported tag."""
+    pos = text.find("<")
+    while pos >= 0:
+        m = _TAG_AT.match(text, pos)
+        if m is None:
+            return False
+        pos = text.find("<", m.end())
+    return True
+
+
 class OfflineBotAPI(BaseRequest):
     """Answers Bot API calls in process. One instance may serve both bot and get_updates requests."""
 
@@ -112,6 +128,7 @@ class OfflineBotAPI(BaseRequest):
         #: updates waiting for getUpdates (polling tests), and the offset confirmed so far
         self.pending_updates: list[dict[str, Any]] = []
         self.confirmed_below = 0
+        self.rejected_html = 0  # messages refused for their HTML, as Telegram refuses them
 
     # -- BaseRequest --------------------------------------------------------------------------
     async def initialize(self) -> None:
@@ -152,6 +169,12 @@ class OfflineBotAPI(BaseRequest):
             body = {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
                     "parameters": {"retry_after": 1}}
             return 429, json.dumps(body).encode()
+        if api_method in ("sendMessage", "editMessageText") and params.get("parse_mode") == "HTML" and not valid_html(
+                str(params.get("text", ""))):
+            self.rejected_html += 1
+            body = {"ok": False, "error_code": 400,
+                    "description": "Bad Request: can't parse entities: unsupported start tag"}
+            return 400, json.dumps(body).encode()
         handler = getattr(self, f"_m_{api_method}", None)
         if handler is None:
             body = {"ok": False, "error_code": 400, "description": f"Bad Request: offline Bot API has no {api_method}"}

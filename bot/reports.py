@@ -101,7 +101,9 @@ class ReportService:
             return pending
         allowed = {c[0] for c in items[index]["candidates"]}
         task = await self.repos.tasks.by_id(task_id)
-        if task is None or task_id not in allowed or task.commune_id != officer.commune_id:
+        # a button offers what a typed code would allow, no more: another unit's task is not yours to report on
+        if task is None or task_id not in allowed or task.commune_id != officer.commune_id or not may_report_on(
+                task, officer):
             return pending
         items[index].update(task_id=task.id, code=task.code, title=task.title, problem=None, candidates=[])
         await self.repos.pending.update(pending["id"], payload=payload)

@@ -38,6 +38,10 @@ class Throttle:
         self._seen: dict[int, deque[float]] = {}
         self._blocked: dict[int, float] = {}
 
+    def until(self, user_id: int) -> float:
+        """When the pause of `user_id` ends (a timestamp; 0 when not paused)."""
+        return self._blocked.get(user_id, 0.0)
+
     def check(self, user_id: int, now: float) -> str:
         """'ok', 'block' (first refused update: tell them), or 'blocked' (ignore quietly)."""
         until = self._blocked.get(user_id)

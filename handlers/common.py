@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import html
 import re
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -14,13 +13,11 @@ from telegram.constants import ParseMode
 from bot.app import BotContext
 from bot.core.models import Officer
 from bot.core.permissions import Perm, allowed
+from bot.i18n import esc
 
 Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 
 
-def esc(text: object) -> str:
-    """Escape user-supplied text for Telegram HTML."""
-    return html.escape(str(text), quote=False)
 
 
 async def reply(

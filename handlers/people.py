@@ -11,8 +11,8 @@ from bot.app import BotContext
 from bot.core.absence import Leave, parse_absence
 from bot.core.domain import ROLES, UNIT_KEYS
 from bot.core.models import Officer
-from bot.core.permissions import Perm, allowed
-from handlers.common import deny, reply, requires, send_html
+from bot.core.permissions import Perm, allowed, role_change_refusal
+from handlers.common import deny, esc, reply, requires, send_html
 from handlers.start import role_names, start
 
 INVITE_DAYS = 7
@@ -118,8 +118,8 @@ async def canbo(update: Update, context: BotContext) -> None:
             away = " " + (t("people.away_from", start=t.date(p.away_from), date=t.date(p.away_until))
                           if p.away_from is not None and p.away_from > today else
                           t("people.away", date=t.date(p.away_until)))
-        lines.append(t("people.line", name=p.name, id=p.telegram_id, roles=role_names(context, p.roles),
-                       unit=names.get(p.unit_key or "", "—"), last=when) + state + away)
+        lines.append(t("people.line", name=esc(p.name), id=p.telegram_id, roles=role_names(context, p.roles),
+                       unit=esc(names.get(p.unit_key or "", "—")), last=when) + state + away)
     if allowed(officer.roles, Perm.INVITE):
         lines.append(t("people.admin_hint"))
     await send_html(update, context, "\n".join(lines))
@@ -138,6 +138,18 @@ async def _change(update: Update, context: BotContext, args: list[str]) -> None:
         return
     action = args[1].lower()
     now = services.clock.now()
+    new_roles = args[2].split(",") if action in ("vaitro", "vai-tro") and len(args) == 3 else None
+    if action in ("khoa", "khóa", "vaitro", "vai-tro"):
+        admins = [p for p in await services.repos.officers.list(officer.commune_id, active_only=True)
+                  if p.has_role("admin") and p.id != person.id]
+        refusal = role_change_refusal(officer.roles, is_self=person.id == officer.id, target_roles=person.roles,
+                                      new_roles=new_roles, deactivate=action in ("khoa", "khóa"),
+                                      other_active_admins=len(admins))
+        if refusal is not None:
+            await services.repos.audit.log("forbidden", user_id=officer.telegram_id, at=now, officer_id=officer.id,
+                                           commune_id=officer.commune_id, detail=f"{refusal}:{person.telegram_id}")
+            await reply(update, context, f"people.{refusal}", name=person.name)
+            return
     if action in ("khoa", "khóa") and len(args) == 2:
         await services.repos.officers.update(person.id, active=0)
         detail = "deactivate"

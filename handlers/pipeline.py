@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import datetime
 
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
-from bot.app import BotContext
+from bot.app import BotContext, CCHCApplication
+from bot.core.permissions import COMMANDS, allowed
 from bot.intake import CURRENT
-from handlers.common import reply
+from handlers.common import deny, reply
+from jobs import schedule_at
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +73,31 @@ async def store_raw(update: object, context: BotContext) -> None:
     )
 
 
+async def _hold(update: Update, context: BotContext, user_id: int, *, first: bool) -> None:
+    """A flooding user's message is kept ('held', durably) and handled when the pause ends; they are told
+    so once, truthfully."""
+    services = context.services
+    state = context.state
+    if state.inbox_id is not None:
+        await services.repos.inbox.mark(state.inbox_id, "held")
+    if not first:
+        return
+    until = datetime.fromtimestamp(services.throttle.until(user_id), tz=services.clock.now().tzinfo)
+    await services.repos.audit.log("throttled", user_id=user_id, at=services.clock.now())
+    schedule_at(context.application, _release_held, until, f"release:{user_id}", user_id)
+    if update.effective_chat is not None and update.effective_chat.type == "private":
+        await reply(update, context, "misc.throttled", limit=services.throttle.limit,
+                    at=until.strftime("%H:%M:%S"))
+
+
+async def _release_held(context: BotContext) -> None:
+    job = context.job
+    app = context.application
+    if job is None or not isinstance(job.data, int) or not isinstance(app, CCHCApplication):
+        return
+    await app.intake.release_held(job.data)
+
+
 def _is_invite_start(update: Update) -> bool:
     msg = update.message
     if msg is None or not msg.text:
@@ -85,22 +113,22 @@ async def gatekeeper(update: object, context: BotContext) -> None:
     user = update.effective_user
     if user is None or user.is_bot:
         raise ApplicationHandlerStop
-    verdict = services.throttle.check(user.id, services.clock.now().timestamp())
+    # flood control counts messages, never button taps (a guided form is a dozen taps)
+    verdict = "ok" if update.callback_query is not None else services.throttle.check(
+        user.id, services.clock.now().timestamp())
     if verdict != "ok":
-        state = context.state
-        if state.inbox_id is not None:
-            await services.repos.inbox.mark_later(state.inbox_id, "throttled")
-        if verdict == "block":
-            await services.repos.audit.log("throttled", user_id=user.id, at=services.clock.now())
-            if update.effective_chat is not None and update.effective_chat.type == "private":
-                await reply(update, context, "misc.throttled")
-        services.requests.pop(update.update_id, None)
+        await _hold(update, context, user.id, first=verdict == "block")
         raise ApplicationHandlerStop
     officer = await services.repos.officers.by_telegram_id(user.id)
     if officer is not None and officer.active:
         context.state.officer = officer
         if _group_command(update) and not _group_safe(update):
             await _answer_in_private(update, context)
+            raise ApplicationHandlerStop
+        command = _command(update)
+        perm = COMMAND_PERMS.get(command) if command else None
+        if perm is not None and not allowed(officer.roles, perm):  # the one table, for every command
+            await deny(update, context, perm, command or "")
             raise ApplicationHandlerStop
         return
     if _is_invite_start(update):
@@ -128,10 +156,21 @@ async def gatekeeper(update: object, context: BotContext) -> None:
 GROUP_SAFE = frozenset({"help", "huongdan"})
 
 
+COMMAND_PERMS = {name: perm for name, perm in COMMANDS}
+COMMAND_PERMS["language"] = COMMAND_PERMS.get("ngonngu")
+
+
+def _command(update: Update) -> str | None:
+    msg = update.message
+    if msg is None or not msg.text or not msg.text.startswith("/"):
+        return None
+    return msg.text.split()[0][1:].split("@")[0].lower()
+
+
 def _group_command(update: Update) -> bool:
     msg = update.message
     chat = update.effective_chat
-    return (msg is not None and chat is not None and chat.type != "private" and bool(msg.text)
+    return (msg is not None and chat is not None and chat.type != "private" and msg.text is not None
             and msg.text.startswith("/"))
 
 

@@ -35,6 +35,7 @@ from bot.core.dates import week_bounds
 from bot.core.models import Officer, Task
 from bot.core.permissions import Perm, allowed
 from bot.core.schedule import Quiet, Rule, deliver_at, occurrence_key, parse_quiet, parse_when, reporting_calendar
+from bot.i18n import esc
 from bot.tasks import OPEN, belongs_to
 from jobs import cancel, schedule_at
 
@@ -247,11 +248,11 @@ async def weekly_ping(app: Application, commune_id: int, rule: Rule, slot: datet
         if last is not None and datetime.fromisoformat(last).date() >= monday:
             continue
         t = _t(app, officer)
-        lines = [t("remind.weekly_header", name=officer.name, n=len(own))]
+        lines = [t("remind.weekly_header", name=esc(officer.name), n=len(own))]
         rows: Buttons = []
         done, blocked = t("remind.done_button"), t("remind.blocked_button")
         for task in own[:6]:
-            lines.append(t("remind.task_line", code=task.code, title=_short(task.title), percent=task.percent))
+            lines.append(t("remind.task_line", code=task.code, title=esc(_short(task.title)), percent=task.percent))
             step = min(75, (task.percent // 25 + 1) * 25)
             rows.append([(f"{task.code}: {step}%", f"q:{task.id}:{step}"), (done, f"q:{task.id}:done"),
                          (blocked, f"q:{task.id}:blocked")])
@@ -285,7 +286,7 @@ async def deadlines(app: Application, commune_id: int, rule: Rule, slot: datetim
         lines = [t("remind.deadline_header")]
         for task, left in sorted(items, key=lambda x: x[1]):
             key = "remind.due_today" if left == 0 else "remind.due_in"
-            lines.append(t(key, code=task.code, title=_short(task.title), days=left,
+            lines.append(t(key, code=task.code, title=esc(_short(task.title)), days=left,
                            date=t.date(task.due_date)))
         lines.append(t("remind.deadline_footer"))
         await send_once(app, officer, "deadlines", today.isoformat(), "\n".join(lines))
@@ -294,7 +295,7 @@ async def deadlines(app: Application, commune_id: int, rule: Rule, slot: datetim
         t = _t(app, officer)
         items.sort(key=lambda x: -x[1])
         lines = [t("remind.overdue_header", n=len(items))]
-        lines += [t("remind.overdue_line", code=task.code, title=_short(task.title), days=days)
+        lines += [t("remind.overdue_line", code=task.code, title=esc(_short(task.title)), days=days)
                   for task, days in items[:8]]
         if len(items) > 8:
             lines.append(t("remind.more", n=len(items) - 8))
@@ -330,14 +331,15 @@ async def escalation(app: Application, commune_id: int, rule: Rule, slot: dateti
         t = _t(app, chairman)
         lines = [t("remind.escalation_header", n=len(tasks))]
         for unit, items in sorted(by_unit.items(), key=lambda x: -len(x[1])):
-            lines.append(t("remind.escalation_unit", unit=names.get(unit, t(f"unit.{unit}") if unit in (
-                "all", "external") else unit), n=len(items)))
+            lines.append(t("remind.escalation_unit", unit=esc(names.get(unit, t(f"unit.{unit}") if unit in (
+                "all", "external") else unit)), n=len(items)))
             for task, days in sorted(items, key=lambda x: -x[1])[:5]:
                 owner = owners.get(task.owner_id) if task.owner_id else None
                 lines.append(t("remind.escalation_task_owner" if owner else "remind.escalation_task",
-                               code=task.code, title=_short(task.title, 40), owner=owner, days=days))
+                               code=task.code, title=esc(_short(task.title, 40)),
+                               owner=esc(owner) if owner else None, days=days))
         if silent:
-            lines.append(t("remind.silent", names=", ".join(silent)))
+            lines.append(t("remind.silent", names=esc(", ".join(silent))))
         if not tasks and not silent:
             lines.append(t("remind.escalation_clear"))
         await send_once(app, chairman, "escalation", key, "\n".join(lines))
@@ -388,7 +390,7 @@ async def dossier_request(app: Application, commune_id: int, rule: Rule, slot: d
         if row is not None:
             continue
         t = _t(app, officer)
-        await send_once(app, officer, "dossier_request", key, t("remind.dossier_request", name=officer.name))
+        await send_once(app, officer, "dossier_request", key, t("remind.dossier_request", name=esc(officer.name)))
 
 
 SENDERS = {

@@ -66,3 +66,28 @@ COMMANDS: tuple[tuple[str, Perm | None], ...] = (
     ("help", None),
     ("huongdan", None),
 )
+
+
+def role_change_refusal(
+    actor_roles: Iterable[str], *, is_self: bool, target_roles: Iterable[str], new_roles: Iterable[str] | None,
+    deactivate: bool = False, other_active_admins: int,
+) -> str | None:
+    """Why the actor may not make this change (a locale key under `people.`), or None when it may.
+
+    - nobody gives themselves a role they do not have;
+    - only an admin grants admin; others grant only roles they hold themselves;
+    - the last active admin keeps the admin role and stays active.
+    """
+    actor, target = set(actor_roles), set(target_roles)
+    new = set(new_roles) if new_roles is not None else target
+    added = new - target
+    if is_self and added:
+        return "refuse_self_raise"
+    if Role.ADMIN.value in added and Role.ADMIN.value not in actor:
+        return "refuse_admin_only"
+    if Role.ADMIN.value not in actor and not added <= actor:
+        return "refuse_above_own"
+    losing_admin = Role.ADMIN.value in target and (deactivate or Role.ADMIN.value not in new)
+    if losing_admin and other_active_admins == 0:
+        return "refuse_last_admin"
+    return None
