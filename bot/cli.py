@@ -308,11 +308,20 @@ def cmd_restore(args: argparse.Namespace) -> int:
     settings = _settings(args.db)
     try:
         version = verify(args.file)
-        saved = restore(args.file, settings.db_path)
+        saved = restore(args.file, settings.db_path, commune_name=settings.commune_name)
     except (StorageError, OSError) as exc:
         raise CliError(str(exc)) from None
     print(_t("restore_done", path=settings.db_path, version=version, saved=saved or "-"))
     return EXIT_OK
+
+
+def _not_in_use(db: Path) -> None:
+    """A second bot (or console, or replay) on a database a bot is serving is refused: two schedulers would
+    send every reminder twice."""
+    from storage.lock import DatabaseLock
+
+    if str(db) != ":memory:" and DatabaseLock(db).held_elsewhere():
+        raise CliError(_t("database_in_use", path=db))
 
 
 def _preflight(db: Path) -> None:
@@ -376,6 +385,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return _console(db, as_id=None)
     from bot.serve import ServeError, serve
 
+    _not_in_use(settings.db_path)
     _preflight(settings.db_path)
     try:
         return serve(settings)
@@ -392,6 +402,7 @@ def _console(db: Path, as_id: int | None) -> int:
     from bot.console import run_console
 
     settings = _settings(db)
+    _not_in_use(settings.db_path)
     _preflight(settings.db_path)
     return asyncio.run(run_console(settings, as_id=as_id))
 
@@ -404,6 +415,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
         script = load_script(args.script)
     except ReplayError as exc:
         raise CliError(str(exc)) from None
+    _not_in_use(settings.db_path)
     _preflight(settings.db_path)
     try:
         script = load_script(args.script)

@@ -53,8 +53,11 @@ class ReportService:
                 item.update(task_id=res.task.id, code=res.task.code, title=res.task.title, problem=None)
                 if not may_report_on(res.task, officer):
                     item["problem"] = "not_yours"
-            else:
-                item["candidates"] = [[t.id, t.code, t.title] for t in res.candidates]
+            else:  # only tasks the sender may report on are offered, as a typed code would be checked
+                mine = [t for t in res.candidates if may_report_on(t, officer)]
+                item["candidates"] = [[t.id, t.code, t.title] for t in mine]
+                if res.candidates and not mine:
+                    item["problem"] = "no_match"
             items.append(item)
         dossier = None
         if result.dossier is not None:

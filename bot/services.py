@@ -16,7 +16,8 @@ from bot.i18n import Translator, translator
 from bot.reports import ReportService
 from bot.summaries import SummaryService
 from bot.tasks import TaskService
-from storage.db import Database
+from storage.db import Database, StorageError
+from storage.lock import DatabaseInUse, DatabaseLock
 from storage.repositories import Repositories
 
 
@@ -75,10 +76,19 @@ class Services:
     #: how the bot waits before retrying a send (replay and tests do not wait real seconds)
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     throttle: Throttle = field(default_factory=Throttle)
+    _lock: DatabaseLock | None = None
 
     async def open(self) -> None:
         self.throttle.limit = self.settings.flood_limit
         if self._db is None:
+            if str(self.db_path) != ":memory:" and self._lock is None:
+                lock = DatabaseLock(self.db_path)
+                try:
+                    lock.acquire()
+                except DatabaseInUse:
+                    raise StorageError(translator(self.settings.locale)("cli.database_in_use",
+                                                                        path=self.db_path)) from None
+                self._lock = lock
             self._db = await Database.open(self.db_path)
             self._repos = Repositories(self._db)
             self._commune = await self._repos.communes.get_or_create(self.settings.commune_name)
@@ -92,6 +102,9 @@ class Services:
             await self._db.close()
             self._db = None
             self._repos = None
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     @property
     def db(self) -> Database:

@@ -8,7 +8,8 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from storage.db import Database, StorageError
+from storage.db import Database, StorageError, load_migrations, split_statements
+from storage.lock import DatabaseInUse, DatabaseLock
 
 
 def backup_to(db_path: Path, dest: Path) -> Path:
@@ -61,10 +62,64 @@ def verify(path: Path) -> int:
     return int(version)
 
 
-def restore(backup: Path, db_path: Path) -> Path | None:
+def _schema(con: sqlite3.Connection) -> dict[str, set[str]]:
+    tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'"
+                                        " AND name NOT LIKE 'sqlite_%'")]
+    return {t: {r[1] for r in con.execute(f'PRAGMA table_info("{t}")')} for t in tables}
+
+
+def check_contents(path: Path, commune_name: str | None) -> None:
+    """The backup has every table and column of its schema version, and holds the commune this deployment
+    serves (when it holds any): another commune's backup is refused, not silently restored."""
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        version = con.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0]
+        have = _schema(con)
+        names = [r[0] for r in con.execute("SELECT name FROM communes")] if "communes" in have else []
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(f"{path.name} cannot be read: {exc}") from None
+    finally:
+        con.close()
+    want = _schema_at(int(version))
+    missing = sorted(f"{t}.{c}" for t, cols in want.items() for c in cols - have.get(t, set()))
+    if missing:
+        raise StorageError(f"{path.name} is not a whole database of this bot (missing {', '.join(missing[:5])}"
+                           f"{' …' if len(missing) > 5 else ''})")
+    if commune_name and names and commune_name not in names:
+        raise StorageError(f"{path.name} holds another commune ({', '.join(names[:3])}), not {commune_name}")
+
+
+def _schema_at(version: int) -> dict[str, set[str]]:
+    con = sqlite3.connect(":memory:")
+    try:
+        for migration in load_migrations():
+            if migration.version > version:
+                break
+            for stmt in split_statements(migration.sql):
+                con.execute(stmt)
+        return _schema(con)
+    finally:
+        con.close()
+
+
+def restore(backup: Path, db_path: Path, *, commune_name: str | None = None) -> Path | None:
     """Replace the database with a verified backup; the current database is backed up first.
-    Returns where the current database was saved (None when there was none)."""
+    Returns where the current database was saved (None when there was none). Refused while a bot holds
+    the database, and for a backup that is not whole or holds another commune."""
     verify(backup)
+    check_contents(backup, commune_name)
+    lock = DatabaseLock(db_path)
+    try:
+        lock.acquire()
+    except DatabaseInUse:
+        raise StorageError(f"{db_path}: a bot is running on this database; stop it before restoring") from None
+    try:
+        return _replace(backup, db_path)
+    finally:
+        lock.release()
+
+
+def _replace(backup: Path, db_path: Path) -> Path | None:
     saved = None
     if db_path.exists():
         stamp = f"{datetime.now():%Y%m%d-%H%M%S}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import sqlite3
@@ -17,7 +18,7 @@ from bot.core.clock import ManualClock
 from bot.offline import FaultPlan
 from bot.session import OfflineSession
 from storage import Database
-from storage.db import load_migrations
+from storage.db import StorageError, load_migrations
 from tests.conftest import CHAIRMAN, FRIDAY, OFFICE, OFFICER, ONESTOP, STRANGER, add_people, import_seed_plan
 
 TOKEN = "987654321:AAH-super-secret-token-value-123456"
@@ -57,12 +58,17 @@ async def test_flooding_user_is_throttled_without_affecting_others(session: Offl
         await session.send_text(OFFICER, f"tin số {i}")
     await session.send_text(ONESTOP, "/start")
     officer_replies = [c.text or "" for c in session.api.calls if c.chat == OFFICER["id"]]
-    assert sum("quá nhiều tin" in t for t in officer_replies) == 1
+    assert sum("gửi nhanh quá" in t for t in officer_replies) == 1  # told once, and told the truth
     assert len(officer_replies) == 21  # 20 answered, then one notice, then quiet
     assert "Phạm Thị Dung" in (session.api.calls[-1].text or "")
     inbox = await session.app.services.repos.inbox.all()
-    assert len(inbox) == 31 and sum(r["status"] == "throttled" for r in inbox) == 10
+    assert len(inbox) == 31 and sum(r["status"] == "held" for r in inbox) == 10
+    # when the pause ends, what was held is handled, in order; nothing is lost
     await session.advance_to(session.clock.now() + timedelta(minutes=2))
+    officer_replies = [c.text or "" for c in session.api.calls if c.chat == OFFICER["id"]]
+    assert len(officer_replies) == 31
+    inbox = await session.app.services.repos.inbox.all()
+    assert not [r for r in inbox if r["status"] == "held"]
     await session.send_text(OFFICER, "/start")
     assert "Lê Văn Cường" in (session.api.calls[-1].text or "")
 
@@ -155,3 +161,39 @@ def test_bot_refuses_to_start_on_a_newer_schema(run_cli: Any, tmp_path: Path) ->
         con.execute("INSERT INTO schema_migrations VALUES (99, 'future', 'x')")
     r = run_cli("console", "--db", str(db), stdin="/quit\n")
     assert r.returncode == 1 and "newer" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_restore_refuses_a_partial_database_and_another_communes(run_cli: Any, tmp_path: Path) -> None:
+    db = tmp_path / "live.sqlite3"
+    run_cli("user", "add", "1", "--name", "A", "--role", "admin", "--db", str(db))
+    crafted = tmp_path / "crafted.sqlite3"  # only schema_migrations: once restored it crash-looped the bot
+    with sqlite3.connect(crafted) as con:
+        con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT, applied_at TEXT)")
+        con.execute("INSERT INTO schema_migrations VALUES (10, 'x', 'x')")
+    con.close()
+    r = run_cli("restore", str(crafted), "--db", str(db))
+    assert r.returncode == 1 and "not a whole database" in r.stderr and "Traceback" not in r.stderr
+    other = tmp_path / "other-commune.sqlite3"
+    run_cli("user", "add", "2", "--name", "B", "--role", "admin", "--db", str(other),
+            env={"CCHC_COMMUNE_NAME": "Xã Khác"})
+    r = run_cli("restore", str(other), "--db", str(db))
+    assert r.returncode == 1 and "another commune" in r.stderr
+    assert "A" in run_cli("user", "list", "--db", str(db)).stdout
+
+
+async def test_one_bot_per_database_and_no_restore_under_a_running_bot(
+        settings: Settings, run_cli: Any, tmp_path: Path) -> None:
+    await add_people(settings)
+    backup = tmp_path / "b.sqlite3"
+    assert run_cli("backup", "--to", str(backup), "--db", str(settings.db_path)).returncode == 0
+    running = OfflineSession(settings, ManualClock(FRIDAY))
+    async with running:
+        second = OfflineSession(settings, ManualClock(FRIDAY))
+        with pytest.raises(StorageError, match="đang dùng"):
+            await second.start()
+        r = await asyncio.to_thread(run_cli, "console", "--db", str(settings.db_path), stdin="")
+        assert r.returncode == 1 and "đang dùng" in r.stderr
+        r = await asyncio.to_thread(run_cli, "restore", str(backup), "--db", str(settings.db_path))
+        assert r.returncode == 1 and "stop it before restoring" in r.stderr
+    r = await asyncio.to_thread(run_cli, "restore", str(backup), "--db", str(settings.db_path))
+    assert r.returncode == 0, r.stderr

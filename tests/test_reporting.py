@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.session import OfflineSession
-from tests.conftest import CHAIRMAN, OFFICER, ONESTOP, STRANGER, last, texts
+from tests.conftest import CHAIRMAN, OFFICE, OFFICER, ONESTOP, STRANGER, last, texts
 
 
 async def _task(session: OfflineSession, code: str):  # type: ignore[no-untyped-def]
@@ -64,13 +64,27 @@ async def test_task_named_in_words_is_found_among_own_tasks(plan_session: Offlin
 
 async def test_ambiguous_words_ask_with_buttons(plan_session: OfflineSession) -> None:
     s = plan_session
-    await s.send_text(OFFICER, "ISO 9001 đạt 30%")
-    labels = [b["text"] for b in s.buttons(OFFICER["id"])]
+    await s.send_text(OFFICE, "ISO 9001 đạt 30%")  # the ISO tasks are the office's
+    labels = [b["text"] for b in s.buttons(OFFICE["id"])]
     assert any(label.startswith("7.4") for label in labels) and any(label.startswith("7.7") for label in labels)
-    await s.press(OFFICER, "7.7")
-    assert "7.7" in last(s, OFFICER["id"]) and "Lưu" in " ".join(b["text"] for b in s.buttons(OFFICER["id"]))
-    await s.press(OFFICER, "Lưu")
+    await s.press(OFFICE, "7.7")
+    assert "7.7" in last(s, OFFICE["id"]) and "Lưu" in " ".join(b["text"] for b in s.buttons(OFFICE["id"]))
+    await s.press(OFFICE, "Lưu")
     assert (await _task(s, "7.7")).percent == 30
+
+
+async def test_which_task_buttons_offer_only_tasks_the_sender_may_report_on(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(OFFICER, "ISO 9001 đạt 30%")  # the office's tasks: not offered to the justice officer
+    labels = [b["text"] for b in s.buttons(OFFICER["id"])]
+    assert not any(label.startswith(("7.4", "7.7")) for label in labels)
+    pending = (await s.app.services.db.fetchall("SELECT id FROM pending_reports"))[-1][0]
+    message = next(m for (chat, _), m in reversed(s.api.messages.items()) if chat == OFFICER["id"])
+    task = await _task(s, "7.7")
+    await s.press_data(OFFICER, message, f"pick:{pending}:0:{task.id}")  # a forged pick of another unit's task
+    assert (await _task(s, "7.7")).percent != 30
+    row = await s.app.services.db.fetchone("SELECT payload FROM pending_reports WHERE id = ?", (pending,))
+    assert row is not None and f'"task_id": {task.id}' not in row[0]
 
 
 async def test_dossier_read_back_checks_relations_and_apology_duty(plan_session: OfflineSession) -> None:
