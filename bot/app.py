@@ -49,11 +49,15 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
             raise TypeError("BotContext needs a CCHCApplication")
         return app.services
 
+    _state: RequestState | None = None
+
     @property
     def state(self) -> RequestState:
-        if self._update_id is None:
-            return RequestState()
-        return self.services.requests.setdefault(self._update_id, RequestState())
+        """What the pipeline learned about this update; PTB makes one context per update, so it lives and
+        dies with the update (nothing kept per update_id, nothing to leak)."""
+        if self._state is None:
+            self._state = RequestState()
+        return self._state
 
     @property
     def officer(self) -> Officer | None:

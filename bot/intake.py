@@ -43,6 +43,7 @@ class Current:
 
     inbox_id: int
     marked: bool = False
+    failed: bool = False  # a handler raised: the row says 'failed', and nothing later says otherwise
 
 
 CURRENT: contextvars.ContextVar[Current | None] = contextvars.ContextVar("cchc_current_update", default=None)

@@ -30,5 +30,20 @@ def install(secret: str | None) -> None:
     logging.setLogRecordFactory(factory)
 
 
+def install_excepthook(secret: str | None) -> None:
+    """An uncaught exception's traceback is printed with `secret` replaced (PTB's InvalidToken and httpx's
+    errors quote the token or the URL that holds it)."""
+    if not secret:
+        return
+    import sys
+    import traceback
+
+    def hook(kind: type[BaseException], value: BaseException, tb: Any) -> None:
+        text = "".join(traceback.format_exception(kind, value, tb))
+        sys.stderr.write(text.replace(secret, "<TOKEN>"))
+
+    sys.excepthook = hook
+
+
 def scrub(text: str, secret: str | None) -> str:
     return text.replace(secret, "<TOKEN>") if secret else text

@@ -55,6 +55,9 @@ def check(settings: Settings) -> None:
 
 
 def serve(settings: Settings) -> int:
+    from bot import redact
+
+    redact.install_excepthook(settings.token.get_secret_value() if settings.token else None)
     check(settings)
     setup_logging(settings)
     app = build_application(settings)

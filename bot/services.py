@@ -72,7 +72,6 @@ class Services:
     _tasks: TaskService | None = None
     _reports: ReportService | None = None
     _calendar: WorkCalendar | None = None
-    requests: dict[int, RequestState] = field(default_factory=dict)
     #: how the bot waits before retrying a send (replay and tests do not wait real seconds)
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     throttle: Throttle = field(default_factory=Throttle)

@@ -8,6 +8,7 @@ import uuid
 from telegram import Update
 
 from bot.app import BotContext
+from bot.intake import CURRENT
 
 log = logging.getLogger(__name__)
 
@@ -18,14 +19,17 @@ async def on_error(update: object, context: BotContext) -> None:
     user_id = update.effective_user.id if isinstance(update, Update) and update.effective_user else None
     log.error("error %s handling update %s from user %s", ref, update_id, user_id, exc_info=context.error)
     services = context.services
-    state = services.requests.pop(update_id, None) if update_id is not None else None
+    current = CURRENT.get()  # the error handler runs in the update's own task
+    officer = None
     try:
-        if state and state.inbox_id is not None:
-            await services.repos.inbox.mark(state.inbox_id, "failed", error=f"{ref}: {type(context.error).__name__}")
+        if current is not None:
+            current.failed = True
+            await services.repos.inbox.mark(current.inbox_id, "failed", error=f"{ref}: {type(context.error).__name__}")
+        officer = await services.repos.officers.by_telegram_id(user_id) if user_id is not None else None
     except Exception:  # the database itself may be what failed
         log.exception("could not mark inbox row failed (ref %s)", ref)
     if isinstance(update, Update) and update.effective_chat is not None:
-        t = services.t(state.officer if state else None)
+        t = services.t(officer)
         try:
             await context.bot.send_message(update.effective_chat.id, t("error.generic", ref=ref))
         except Exception:

@@ -148,7 +148,6 @@ async def gatekeeper(update: object, context: BotContext) -> None:
     elif chat is not None and chat.type == "private":
         key = "refuse.deactivated" if officer is not None else "refuse.stranger"
         await reply(update, context, key, user_id=user.id)
-    services.requests.pop(update.update_id, None)
     raise ApplicationHandlerStop
 
 
@@ -196,8 +195,9 @@ async def _answer_in_private(update: Update, context: BotContext) -> None:
 async def mark_handled(update: object, context: BotContext) -> None:
     if not isinstance(update, Update):
         return
-    state = context.services.requests.pop(update.update_id, None)
-    if state and state.inbox_id is not None:
+    state = context.state
+    current = CURRENT.get()
+    if state.inbox_id is not None and not (current is not None and current.failed):
         await context.services.repos.inbox.mark_later(
             state.inbox_id, "handled", commune_id=state.officer.commune_id if state.officer else None
         )

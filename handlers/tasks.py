@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.app import BotContext
-from bot.core.dates import nearest, safe_date
+from bot.core.dates import MAX_YEAR, MIN_YEAR, nearest, safe_date
 from bot.core.domain import AREA_KEYS, UNIT_KEYS, unit_key
 from bot.core.models import Officer, Task
 from bot.core.parse import fold_1to1
@@ -237,7 +237,11 @@ async def han(update: Update, context: BotContext) -> None:
         day, month = int(m.group(1)), int(m.group(2))
         if m.group(3):
             year = int(m.group(3))
-            due = safe_date(year + 2000 if year < 100 else year, month, day)
+            year = year + 2000 if year < 100 else year
+            if not MIN_YEAR <= year <= MAX_YEAR:  # "31/12/9999", the usual "no deadline" placeholder
+                await reply(update, context, "due.out_of_range", value=" ".join(args[1:]), max=MAX_YEAR)
+                return
+            due = safe_date(year, month, day)
         else:
             due = nearest(month, day, today, past=False)
     if due is None:

@@ -274,7 +274,11 @@ async def deadlines(app: Application, commune_id: int, rule: Rule, slot: datetim
     by_id = {o.id: o for o in people}
     for task in tasks:
         assert task.due_date is not None
-        left = calendar.workdays_between(today, task.due_date)
+        try:
+            left = calendar.workdays_between(today, task.due_date)
+        except Exception:  # one bad row never stops the job for everyone
+            log.exception("deadline of task %s could not be computed; skipped", task.code)
+            continue
         for officer in _responsible(task, people):
             if task.due_date >= today and left in DEADLINE_DAYS:
                 upcoming[officer.id].append((task, left))
@@ -313,8 +317,13 @@ async def escalation(app: Application, commune_id: int, rule: Rule, slot: dateti
     by_unit: dict[str, list[tuple[Task, int]]] = defaultdict(list)
     for task in tasks:
         assert task.due_date is not None
+        try:
+            late = calendar.workdays_between(task.due_date, today)
+        except Exception:  # one bad row never stops the job for everyone
+            log.exception("lateness of task %s could not be computed; skipped", task.code)
+            continue
         for unit in task.lead_units or ("?",):
-            by_unit[unit].append((task, calendar.workdays_between(task.due_date, today)))
+            by_unit[unit].append((task, late))
     owners = {o.id: o.name for o in people}
     silent = []
     two_weeks = today - timedelta(days=14)

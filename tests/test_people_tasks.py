@@ -279,3 +279,21 @@ async def test_officers_cannot_import_plans(plan_session: OfflineSession, tmp_pa
     await s.send_document(OFFICER, plan)
     assert "ghi mã nhiệm vụ ở chú thích" in last(s, OFFICER["id"])
     assert not texts(s, OFFICER["id"])[-1].startswith("📄")
+
+
+async def test_a_no_deadline_placeholder_is_refused_and_a_poisoned_row_stops_nobody(
+        plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(OFFICE, "/han 1.1 31/12/9999")
+    assert "31/12/9999" in last(s, OFFICE["id"]) and "2100" in last(s, OFFICE["id"])
+    # a row written before this rule (or by hand): /nhiemvu and the daily jobs go on for everyone
+    db = s.app.services.db
+    await db.execute("UPDATE tasks SET due_date = '9999-12-31' WHERE code = '1.1'")
+    await db.execute("UPDATE tasks SET due_date = '2026-12-02' WHERE code = '1.2'")
+    s.app.services.repos.task_cache.drop()
+    await s.send_text(OFFICE, "/nhiemvu")
+    assert "Kế hoạch CCHC" in last(s, OFFICE["id"])  # answered, not an error
+    before = len(s.api.calls)
+    await s.advance_to(s.clock.now() + timedelta(days=4))  # Monday and Tuesday 08:00: deadline checks
+    later = [c.text or "" for c in s.api.calls[before:]]
+    assert any("1.2" in t for t in later), "the other task's deadline reminder still went out"

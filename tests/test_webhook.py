@@ -105,3 +105,40 @@ def test_webhook_mode_refuses_to_start_without_a_secret(tmp_path: Path) -> None:
         assert "CCHC_WEBHOOK_SECRET" in str(exc)
     else:
         raise AssertionError("webhook mode started without a secret")
+
+
+def test_a_revoked_token_is_one_line_without_the_token(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    token = "123456789:AAH-revoked-token-0123456789abcdef"
+
+    class Refuse(BaseHTTPRequestHandler):  # a Bot API that says the token is not valid
+        def do_POST(self) -> None:
+            body = b'{"ok":false,"error_code":401,"description":"Unauthorized"}'
+            self.send_response(401)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            return
+
+    server = HTTPServer(("127.0.0.1", 0), Refuse)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("CCHC_")}
+        env.update(TELEGRAM_BOT_TOKEN=token, CCHC_DB_PATH=str(tmp_path / "t.sqlite3"),
+                   CCHC_BOT_API_BASE_URL=f"http://127.0.0.1:{server.server_port}")
+        r = subprocess.run([sys.executable, "-m", "bot", "run"], capture_output=True, text=True, env=env,
+                           timeout=60, cwd=Path(__file__).resolve().parent.parent)
+    finally:
+        server.shutdown()
+    out = r.stdout + r.stderr
+    assert r.returncode == 1
+    assert token not in out and token.split(":")[1] not in out
+    assert "Traceback" not in out and "TELEGRAM_BOT_TOKEN" in out

@@ -38,7 +38,17 @@ def week_bounds(d: date) -> tuple[date, date]:
     return monday, monday + timedelta(days=6)
 
 
+#: dates outside these years are refused everywhere (a "no deadline" placeholder such as 31/12/9999 is not a date)
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+def in_horizon(d: date) -> bool:
+    return MIN_YEAR <= d.year <= MAX_YEAR
+
+
 def safe_date(year: int, month: int, day: int) -> date | None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return None
     try:
         return date(year, month, day)
     except ValueError:

@@ -67,6 +67,8 @@ class WorkCalendar:
         """Working days after `start` up to and including `end`; negative when `end` is before `start`."""
         if end == start:
             return 0
+        if max(start, end).year > 2100:  # beyond any calendar we know: weekdays only, in constant time
+            return _weekdays_between(start, end)
         if min(start, end).year < 2000:
             sign = 1 if end > start else -1
             a, b = (start, end) if sign > 0 else (end, start)
@@ -76,6 +78,19 @@ class WorkCalendar:
                 d += timedelta(days=1)
             return sign * count
         return self._upto(end) - self._upto(start)
+
+
+def _weekdays_between(start: date, end: date) -> int:
+    """Monday-to-Friday days after `start` up to and including `end` (negative when `end` is earlier)."""
+    if end < start:
+        return -_weekdays_between(end, start)
+
+    def upto(d: date) -> int:  # weekdays from an arbitrary Monday up to and including d
+        days = d.toordinal()
+        weeks, rest = divmod(days - 1, 7)  # ordinal 1 (0001-01-01) is a Monday
+        return weeks * 5 + min(rest + 1, 5)
+
+    return upto(end) - upto(start)
 
 
 def parse_date_list(text: str | None) -> list[date]:
