@@ -81,7 +81,7 @@ class FakeTelegram:
 
 def serve(fake: FakeTelegram) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             kind = self.headers.get("Content-Type", "")
             if "json" in kind:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import contextvars
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -29,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 
+from storage.db import CURRENT_UPDATE, UpdateMark
 from storage.repositories import InboxRow
 
 if TYPE_CHECKING:
@@ -37,16 +37,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class Current:
-    """The update being handled in this task: its inbox row, and whether it is marked handled yet."""
-
-    inbox_id: int
-    marked: bool = False
-    failed: bool = False  # a handler raised: the row says 'failed', and nothing later says otherwise
-
-
-CURRENT: contextvars.ContextVar[Current | None] = contextvars.ContextVar("cchc_current_update", default=None)
+Current = UpdateMark  # the update being handled in this task (see storage.db)
+CURRENT = CURRENT_UPDATE
 
 
 def kind_of(data: dict[str, Any]) -> str:

@@ -7,6 +7,7 @@ Each migration file `NNNN_name.sql` is applied in one transaction and recorded i
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import sqlite3
 import time
 from collections.abc import AsyncIterator
@@ -19,6 +20,22 @@ from typing import Any
 import aiosqlite
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+@dataclass
+class UpdateMark:
+    """The incoming update being handled in this task (set by `bot.intake`): its inbox row, whether that row
+    is marked handled on disk yet, and whether handling it failed."""
+
+    inbox_id: int
+    marked: bool = False
+    failed: bool = False
+
+
+#: the update handled in the current task; a transaction commits its "handled" mark with its own effects
+CURRENT_UPDATE: contextvars.ContextVar[UpdateMark | None] = contextvars.ContextVar("cchc_update", default=None)
+
+MARK_HANDLED_SQL = "UPDATE inbox SET status = 'handled' WHERE id = ? AND status = 'received'"
 
 
 class StorageError(Exception):
@@ -135,7 +152,12 @@ class Database:
                     await self.conn.execute("ROLLBACK")
                     self._generation += 1  # caches may hold rows that are no more
                     raise
+                update = CURRENT_UPDATE.get()
+                if update is not None and not update.marked:  # the update's effects and its mark, together
+                    await self.conn.execute(MARK_HANDLED_SQL, (update.inbox_id,))
                 await self.conn.execute("COMMIT")
+                if update is not None:
+                    update.marked = True
             finally:
                 self._tx_task = None
 

@@ -16,7 +16,7 @@ import aiosqlite
 from bot.core.domain import DEFAULT_UNITS
 from bot.core.models import Commune, Officer, Task, TaskSpec
 from bot.core.parse import COUNT_KEYS
-from storage.db import Database, StorageError, utcnow_iso
+from storage.db import CURRENT_UPDATE, MARK_HANDLED_SQL, Database, StorageError, utcnow_iso
 
 
 class DuplicateError(StorageError):
@@ -381,7 +381,7 @@ class InboxRepo:
     async def mark_handled_now(self, inbox_id: int) -> None:
         """Durably mark an update handled (unless it was refused, held or failed meanwhile): done before the
         bot's first visible answer to it, so that a restart never handles it again."""
-        await self.db.execute("UPDATE inbox SET status = 'handled' WHERE id = ? AND status = 'received'", (inbox_id,))
+        await self.db.execute(MARK_HANDLED_SQL, (inbox_id,))
 
     async def max_update_id(self) -> int:
         row = await self.db.fetchone("SELECT MAX(update_id) AS m FROM inbox")
@@ -734,6 +734,9 @@ class PendingRepo:
         if row is None:
             row = await self.db.fetchone(
                 "SELECT * FROM pending_reports WHERE inbox_id = ? ORDER BY id LIMIT 1", (inbox_id,))
+        update = CURRENT_UPDATE.get()
+        if update is not None and update.inbox_id == inbox_id:
+            update.marked = True  # the insert marked its update handled (trigger, migration 0010)
         assert row is not None
         return self._decoded(row)
 

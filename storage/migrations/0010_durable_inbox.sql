@@ -14,3 +14,9 @@ CREATE INDEX pending_source_chat ON pending_reports (source_chat_id, source_mess
 -- Before this version an update was handled first and marked afterwards, so a row still 'received' was
 -- handled already: it must not be handled again at the first start of this version.
 UPDATE inbox SET status = 'handled' WHERE status = 'received';
+-- A read-back and the "handled" mark of the update that made it are one statement: a crash leaves both or
+-- neither.
+CREATE TRIGGER pending_marks_inbox AFTER INSERT ON pending_reports WHEN NEW.inbox_id IS NOT NULL
+BEGIN
+    UPDATE inbox SET status = 'handled' WHERE id = NEW.inbox_id AND status = 'received';
+END;
