@@ -26,6 +26,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from aiolimiter import AsyncLimiter
 from telegram import Update
 
 from storage.db import CURRENT_UPDATE, UpdateMark
@@ -120,12 +121,15 @@ class Intake:
 
     #: refusals waiting to be sent to strangers; more than this are dropped (the short record stays)
     REFUSAL_QUEUE = 1000
+    #: strangers get at most this many of the bot's ~30 messages a second, so officers keep the rest
+    REFUSALS_PER_SECOND = 5
 
     def __init__(self, app: CCHCApplication, *, inline_refusals: bool = False) -> None:
         self.app = app
         self.strangers = StrangerGate()
         self.inline_refusals = inline_refusals
         self._refusals: asyncio.Queue[Refusal] = asyncio.Queue(self.REFUSAL_QUEUE)
+        self._refusal_pace = AsyncLimiter(self.REFUSALS_PER_SECOND, 1)
         self._worker: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
         self.handled = 0
@@ -234,6 +238,8 @@ class Intake:
             r = self._refusals.get_nowait()
             t = translator(services.settings.locale)
             key = "refuse.deactivated" if r.deactivated else "refuse.stranger"
+            if not self.inline_refusals:
+                await self._refusal_pace.acquire()
             try:
                 await services.repos.audit.log("refused", user_id=r.user_id, at=services.clock.now(), detail=r.kind)
                 if r.callback_id:
