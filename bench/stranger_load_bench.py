@@ -22,7 +22,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from polling_crash_bench import ROOT, FakeTelegram, env, serve  # noqa: E402
+from polling_crash_bench import ROOT, FakeTelegram, env, serve
 
 
 class TimedTelegram(FakeTelegram):
