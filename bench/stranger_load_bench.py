@@ -92,7 +92,8 @@ def main() -> None:
     server.shutdown()
     con = sqlite3.connect(db)
     try:
-        stranger_rows = con.execute("SELECT COUNT(*), SUM(LENGTH(raw_json)) FROM inbox WHERE user_id >= 900000").fetchone()
+        stranger_rows = con.execute(
+            "SELECT COUNT(*), SUM(LENGTH(raw_json)) FROM inbox WHERE user_id >= 900000").fetchone()
     finally:
         con.close()
     lat = sorted(fake.replies)
