@@ -127,3 +127,46 @@ async def test_saved_means_fsynced() -> None:
         assert row is not None and int(row[0]) == 2  # FULL
     finally:
         await db.close()
+
+
+def test_file_downloads_follow_a_self_hosted_bot_api(tmp_path: Path) -> None:
+    from bot.app import build_application
+    from bot.config import load_settings
+
+    token = "123456789:AAH-self-hosted-0123456789abcdef"
+    settings = load_settings(env_file=None, db_path=tmp_path / "s.sqlite3", token=token,
+                             base_url="http://127.0.0.1:8081")
+    app = build_application(settings)
+    assert app.bot.base_url == f"http://127.0.0.1:8081/bot{token}"
+    assert app.bot.base_file_url == f"http://127.0.0.1:8081/file/bot{token}"
+
+
+async def test_one_message_a_second_per_private_chat() -> None:
+    import time
+
+    from bot.safebot import ChatRateLimiter
+
+    limiter = ChatRateLimiter(max_retries=0)
+    stamps: dict[int, list[float]] = {1: [], 2: []}
+
+    async def send(chat: int) -> bool:
+        stamps[chat].append(time.perf_counter())
+        return True
+
+    for chat in (1, 2, 1, 2):
+        await limiter.process_request(send, (chat,), {}, "sendMessage", {"chat_id": chat}, None)
+    assert stamps[1][1] - stamps[1][0] >= 0.9  # the same person: a second apart
+    assert stamps[2][0] - stamps[1][0] < 0.5  # another person is not held back by the first
+
+
+async def test_an_edit_finds_the_readback_of_the_chat_it_was_written_in(repos: Any) -> None:
+    commune = await repos.communes.get_or_create("Xã Thử")
+    officer = await repos.officers.add(commune.id, 42, "A", ["officer"], "tu-phap")
+    group_rb = await repos.pending.create(commune_id=commune.id, officer_id=officer.id, chat_id=42,
+                                          source_message_id=5, inbox_id=None, payload={"items": []}, at=FRIDAY,
+                                          source_chat_id=-100123)
+    private_rb = await repos.pending.create(commune_id=commune.id, officer_id=officer.id, chat_id=42,
+                                            source_message_id=5, inbox_id=None, payload={"items": []}, at=FRIDAY,
+                                            source_chat_id=42)
+    assert (await repos.pending.by_source(-100123, 5))["id"] == group_rb["id"]
+    assert (await repos.pending.by_source(42, 5))["id"] == private_rb["id"]
