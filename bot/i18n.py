@@ -10,9 +10,6 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-from babel.dates import format_date
-from babel.numbers import format_decimal
-
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DEFAULT_LOCALE = "vi"
 SUPPORTED = ("vi", "en")
@@ -55,14 +52,20 @@ class Translator:
         return template.format(**values) if values else template
 
     def number(self, value: float | int) -> str:
+        from babel.numbers import format_decimal  # babel loads its data on first use, not at every CLI start
+
         return format_decimal(value, locale=self._babel)
 
     def percent(self, value: float, digits: int = 2) -> str:
         """`value` is a percentage (97.66 → '97,66%' in vi)."""
         pattern = "#,##0." + "0" * digits if digits else "#,##0"
+        from babel.numbers import format_decimal
+
         return format_decimal(round(value, digits), format=pattern, locale=self._babel) + "%"
 
     def date(self, value: date) -> str:
+        from babel.dates import format_date
+
         return format_date(value, format="dd/MM/yyyy", locale=self._babel)
 
     @property

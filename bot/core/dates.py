@@ -108,8 +108,9 @@ def find_absolute_dates(s: str) -> list[tuple[int, int, int, int, int | None]]:
 
 
 # -- relative dates (progress: when something was done or is expected) ---------------------------
+# every alternative starts with one of these characters: a lookahead lets the engine skip other positions
 _REL = re.compile(
-    r"\b(?:"
+    r"\b(?=[bcdghmnqst0-9])(?:"
     r"(?P<today>hom nay|bay gio|ngay hom nay)"
     r"|(?P<yesterday>hom qua)"
     r"|(?P<before_yesterday>hom kia)"
@@ -239,7 +240,7 @@ _RANGE = re.compile(
     r"(?:(\d{1,2})([/.-])(\d{1,2})(?:\6(\d{4}|\d{2}))?(?![\d/])|(nay|hom nay))"
 )
 _PERIOD = re.compile(
-    r"\b(?:"
+    r"\b(?=[chnqt1-9])(?:"
     r"(?P<from_year_start>tu dau nam(?: den nay)?)"
     r"|(?P<from_month_start>tu dau thang(?: den nay)?)"
     r"|(?P<first_n>(?P<fn>[1-9]|1[0-2]) thang (?:dau nam|dau|nam)(?: (?P<fny>\d{4}))?)"

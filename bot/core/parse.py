@@ -227,11 +227,22 @@ _STRONG = re.compile(
     r"\b(?:xong|hoan thanh|hoan tat|dang (?:lam|thuc hien|trien khai)|chua (?:bat dau|trien khai|lam)"
     r"|vuong|gap kho khan|tam dung|dat)\b"
 )
-_QUESTION = re.compile(
+_QUESTION_RE = re.compile(
     r"\?|\b(?:khi nao|bao gio|the nao|tai sao|vi sao|lam sao|nhu the nao|bao nhieu|phai khong|duoc khong"
     r"|chua a|co phai|la gi|o dau|(?:xong|dat|duoc|hoan thanh|roi|nop|gui|lam|kip) chua"
     r"|(?:chua|khong) (?:anh|chi|em|a|ban|nhi|ha|vay|the))[ \t.!]*$"
 )
+
+
+class _Question:
+    """A question mark anywhere, or a question word at the end: only the tail is searched (linear, cheap)."""
+
+    @staticmethod
+    def search(s: str) -> bool:
+        return "?" in s or bool(_QUESTION_RE.search(s.rstrip(" \t.!")[-40:]))
+
+
+_QUESTION = _Question()
 
 
 _FRACTION = re.compile(r"\b(?:dat|duoc|hoan thanh|xong|lam duoc|khoang|tien do)\s*:?\s*([123])/([234])(?![\d/])")
@@ -369,7 +380,7 @@ _KEY_PHRASES: dict[str, str | None] = {
     "tre em": None, "thoi han": None,
 }
 _KEY_RE = re.compile(
-    r"\b(?:" + "|".join(re.escape(k) for k in sorted(_KEY_PHRASES, key=len, reverse=True)) + r")\b"
+    r"\b(?=[" + "".join(sorted({k[0] for k in _KEY_PHRASES})) + r"])(?:" + "|".join(re.escape(k) for k in sorted(_KEY_PHRASES, key=len, reverse=True)) + r")\b"
 )
 _NUM = re.compile(r"(?<![\w.,/:-])(\d{1,3}(?:\.\d{3})+|\d+)(?![\w/%]|[.,]\d)")
 _AFTER_NUM_NOT_COUNT = re.compile(
