@@ -380,7 +380,8 @@ _KEY_PHRASES: dict[str, str | None] = {
     "tre em": None, "thoi han": None,
 }
 _KEY_RE = re.compile(
-    r"\b(?=[" + "".join(sorted({k[0] for k in _KEY_PHRASES})) + r"])(?:" + "|".join(re.escape(k) for k in sorted(_KEY_PHRASES, key=len, reverse=True)) + r")\b"
+    r"\b(?=[" + "".join(sorted({k[0] for k in _KEY_PHRASES})) + r"])(?:"
+    + "|".join(re.escape(k) for k in sorted(_KEY_PHRASES, key=len, reverse=True)) + r")\b"
 )
 _NUM = re.compile(r"(?<![\w.,/:-])(\d{1,3}(?:\.\d{3})+|\d+)(?![\w/%]|[.,]\d)")
 _AFTER_NUM_NOT_COUNT = re.compile(
