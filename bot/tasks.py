@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from bot.core.domain import ALL_UNITS
 from bot.core.models import Officer, Task
@@ -102,8 +103,13 @@ _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset({"cac", "va", "cua", "cho", "voi", "nhiem", "viec", "trong", "dat", "xong", "dang", "lam"})
 
 
+@lru_cache(maxsize=8192)
 def _normal(text: str) -> str:
+    """Folded words with abbreviations spelled out; cached, so a plan's titles are folded once."""
     return " ".join(_ABBREVIATIONS.get(w, w) for w in _WORD.findall(fold(text)))
+
+
+HINT_CHARS = 160  # a task is named in a few words; a pasted essay is not compared with every title
 
 
 def fuzzy_tasks(hint: str, tasks: list[Task], prefer: set[int] | frozenset[int] = frozenset()) -> list[Task]:
@@ -113,7 +119,7 @@ def fuzzy_tasks(hint: str, tasks: list[Task], prefer: set[int] | frozenset[int] 
     sender's own tasks get a small bonus."""
     from rapidfuzz import fuzz
 
-    words = _normal(hint)
+    words = _normal(hint[:HINT_CHARS])
     if len(words) < 3:
         return []
     keywords = {w for w in words.split() if len(w) >= 3 and w not in _STOP}

@@ -16,6 +16,7 @@ from bot.core.plan_import import ImportedPlan, PlanImportError, read_plan
 from bot.i18n import render_note
 from bot.services_plan import store_plan
 from bot.tasks import may_report_on
+from bot.worker import off_loop
 from handlers.common import edit_html, esc, reply, send_html
 
 MAX_FILE = 20 * 1024 * 1024  # what the Bot API lets a bot download
@@ -67,7 +68,7 @@ async def _read(update: Update, context: BotContext, file_id: str, filename: str
     file = await context.bot.get_file(file_id)
     data = bytes(await file.download_as_bytearray())
     try:
-        return read_plan(filename, data, year=year)
+        return await off_loop(read_plan, filename, data, year=year)
     except PlanImportError as exc:
         await reply(update, context, "plan.not_a_plan", reason=render_note(context.t, exc.note))
         return None

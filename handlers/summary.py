@@ -17,6 +17,7 @@ from bot.core.permissions import Perm, allowed
 from bot.core.summary import KpiCheck, Progress, intake, previous_period
 from bot.i18n import Translator
 from bot.summaries import Summary
+from bot.worker import off_loop
 from handlers.common import button, esc, reply, reply_chat_id, requires, send_html
 from handlers.render import short
 
@@ -253,15 +254,17 @@ async def send_charts(update: Update, context: BotContext, officer: Officer, end
     if unit is not None:
         rows = [r for r in rows if r["unit_key"] == unit]
     number = t.number
-    weekly = charts.weekly_dossiers(rows, end, {"received": t("chart.received"), "on_time": t("chart.on_time"),
-                                                "title": t("chart.weekly_title"), "empty": t("chart.empty")},
-                                    number)
-    areas = charts.completion_by_area(s.per_area, {k: t(f"area_short.{k}") for k in [*AREA_KEYS, "none"]},
-                                      t("chart.areas_title"), t("chart.areas_x"))
+    weekly_labels = {"received": t("chart.received"), "on_time": t("chart.on_time"),
+                     "title": t("chart.weekly_title"), "empty": t("chart.empty")}
+    weekly = await off_loop(charts.weekly_dossiers, rows, end, weekly_labels, number)
+    area_names = {k: t(f"area_short.{k}") for k in [*AREA_KEYS, "none"]}
+    areas = await off_loop(charts.completion_by_area, s.per_area, area_names, t("chart.areas_title"),
+                           t("chart.areas_x"))
     done_dates = await services.repos.reports.done_dates([x.id for x in s.tasks])
-    burn = charts.burndown([done_dates.get(x.id) if x.status == "done" else None for x in s.tasks], end.year,
-                           min(end, now.date()), {"ideal": t("chart.ideal"), "actual": t("chart.actual"),
-                                                  "open": t("chart.open"), "title": t("chart.burndown_title")})
+    done = [done_dates.get(x.id) if x.status == "done" else None for x in s.tasks]
+    burn_labels = {"ideal": t("chart.ideal"), "actual": t("chart.actual"), "open": t("chart.open"),
+                   "title": t("chart.burndown_title")}
+    burn = await off_loop(charts.burndown, done, end.year, min(end, now.date()), burn_labels)
     for name, data, caption in (("ho-so-theo-tuan.png", weekly, t("chart.weekly_title")),
                                 ("tien-do-linh-vuc.png", areas, t("chart.areas_title")),
                                 ("burn-down.png", burn, t("chart.burndown_title"))):
@@ -293,8 +296,8 @@ async def send_exports(update: Update, context: BotContext, officer: Officer, st
     s = await services.summaries.build(officer.commune_id, start, end, services.clock.now())
     names = await services.repos.communes.unit_names(officer.commune_id)
     stamp = f"{start.strftime('%Y%m%d')}-{end.strftime('%Y%m%d')}"
-    docx = report_docx(s, t, names)
-    xlsx = tasks_xlsx(s, await services.repos.reports.dossiers(officer.commune_id), t, names)
+    docx = await off_loop(report_docx, s, t, names)
+    xlsx = await off_loop(tasks_xlsx, s, await services.repos.reports.dossiers(officer.commune_id), t, names)
     target = reply_chat_id(update) or chat.id
     await context.bot.send_document(target, InputFile(docx, filename=f"bao-cao-cchc-{stamp}.docx"),
                                     caption=t("export.caption_docx", start=t.date(start), end=t.date(end)))

@@ -37,6 +37,7 @@ from bot.core.permissions import Perm, allowed
 from bot.core.schedule import Quiet, Rule, deliver_at, occurrence_key, parse_quiet, parse_when, reporting_calendar
 from bot.i18n import esc
 from bot.tasks import OPEN, belongs_to
+from bot.worker import off_loop
 from jobs import cancel, schedule_at
 
 log = logging.getLogger(__name__)
@@ -378,8 +379,8 @@ async def reporting(app: Application, commune_id: int, rule: Rule, slot: datetim
                      start=t.date(due.start), end=t.date(due.end))
             has_data = bool(summary.tasks or summary.dossiers.counts)
             body = text + ("\n\n" + render_summary(t, summary, names) if has_data else "")
-            doc = (f"du-thao-bao-cao-{due.name}-{due.due.year}.docx", report_docx(summary, t, names)) if (
-                has_data) else None
+            doc = (f"du-thao-bao-cao-{due.name}-{due.due.year}.docx",
+                   await off_loop(report_docx, summary, t, names)) if has_data else None
             await send_once(app, officer, "reporting", f"{due.name}:{due.due.isoformat()}:{left}", body,
                             document=doc)
 
