@@ -85,9 +85,14 @@ _WORDY_DATE = re.compile(r"\bngay (\d{1,2}) thang (\d{1,2})(?: nam (\d{4}))?\b")
 _DAY_ONLY = re.compile(r"\b(?:ngay|han) (\d{1,2})\b(?! thang)(?!\s*(?:ngay|tuan|thang|nam|nua|hom|lam viec))")
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def find_absolute_dates(s: str) -> list[tuple[int, int, int, int, int | None]]:
     """(start, end, day, month, year or None) for every written date in folded text `s`."""
     found: list[tuple[int, int, int, int, int | None]] = []
+    if not _DIGIT.search(s):  # every written date has digits: most segments are done here
+        return found
     for m in _WORDY_DATE.finditer(s):
         found.append((m.start(), m.end(), int(m.group(1)), int(m.group(2)),
                       int(m.group(3)) if m.group(3) else None))

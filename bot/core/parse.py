@@ -245,11 +245,14 @@ class _Question:
 _QUESTION = _Question()
 
 
+_DIGIT = re.compile(r"\d")
 _FRACTION = re.compile(r"\b(?:dat|duoc|hoan thanh|xong|lam duoc|khoang|tien do)\s*:?\s*([123])/([234])(?![\d/])")
 _FRACTIONS = {("1", "2"): 50, ("1", "3"): 33, ("2", "3"): 67, ("1", "4"): 25, ("3", "4"): 75}
 
 
 def _percent(s: str) -> int | None:
+    if not _DIGIT.search(s):
+        return 50 if _HALF.search(s) else None
     f = _FRACTION.search(s)
     if f and (f.group(1), f.group(2)) in _FRACTIONS:
         return _FRACTIONS[(f.group(1), f.group(2))]
@@ -307,6 +310,8 @@ _MONTH_OR_QUARTER = re.compile(r"\b(?:thang (1[0-2]|0?[1-9])|quy ([1-4]|iv|iii|i
 
 def _future_only_date(seg: str, today: date) -> date | None:
     """A date written without a year whose occurrence this year is still ahead (a deadline)."""
+    if not _DIGIT.search(seg) and "quy" not in seg:
+        return None
     seg = _FRACTION.sub(" ", seg)
     for _, _, day, month, year in find_absolute_dates(seg):
         if year is None:
@@ -324,7 +329,8 @@ def _future_only_date(seg: str, today: date) -> date | None:
 
 
 def _date(seg: str, today: date, *, past: bool) -> date | None:
-    seg = _FRACTION.sub(" ", seg)
+    if _DIGIT.search(seg):
+        seg = _FRACTION.sub(" ", seg)
     for _, _, day, month, year in find_absolute_dates(seg):
         d = safe_date(year, month, day) if year else nearest(month, day, today, past=past)
         if d is not None:
