@@ -13,7 +13,7 @@ from bot.core.models import Officer
 from bot.core.parse import ParseResult
 from bot.core.schedule import current_window
 from bot.tasks import TaskService, may_report_on
-from storage.repositories import Repositories
+from storage.repositories import NewerReport, Repositories
 
 DUPLICATE_WINDOW = timedelta(days=3)
 OPEN_STATES = ("pending", "draft")
@@ -26,6 +26,9 @@ class SaveOutcome:
     dossier_saved: bool = False
     dossier_duplicate: bool = False
     already: str | None = None  # the state when it was not open any more
+    #: (code, newer report) for tasks that got a newer saved report after this read-back was made; nothing is
+    #: saved until the sender confirms (`force`)
+    newer: list[tuple[str, NewerReport]] = field(default_factory=list)
 
 
 class ReportService:
@@ -115,12 +118,23 @@ class ReportService:
         return fresh
 
     # -- deciding ---------------------------------------------------------------------------------
-    async def save(self, pending: dict[str, Any], officer: Officer, now: datetime) -> SaveOutcome:
+    async def save(self, pending: dict[str, Any], officer: Officer, now: datetime, *,
+                   force: bool = False) -> SaveOutcome:
+        """Save a read-back. A read-back older than a saved report on one of its tasks (a stale button pressed
+        days later, or a colleague's newer report) saves nothing unless `force`: `outcome.newer` says why."""
         out = SaveOutcome()
         if pending["state"] not in OPEN_STATES:
             out.already = pending["state"]
             return out
         payload = pending["payload"]
+        if not force:
+            for item in payload["items"]:
+                if item["task_id"] is not None and not item["problem"]:
+                    newer = await self.repos.reports.newer_progress(item["task_id"], pending["created_at"])
+                    if newer is not None:
+                        out.newer.append((item["code"], newer))
+            if out.newer:
+                return out
         async with self.repos.db.transaction():
             touched: set[int] = set()
             for item in payload["items"]:

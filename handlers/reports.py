@@ -10,7 +10,7 @@ import re
 from datetime import timedelta
 from typing import Any
 
-from telegram import Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.error import Forbidden
 
@@ -21,7 +21,7 @@ from bot.core.parse import find_refs, parse_message, percent_over_100, prepare
 from bot.core.permissions import Perm, allowed
 from bot.core.text import fold
 from handlers.common import button, edit_html, esc, reply, send_html
-from handlers.render import readback_buttons, readback_text
+from handlers.render import fmt_date, readback_buttons, readback_text
 from jobs import cancel, schedule_at
 
 log = logging.getLogger(__name__)
@@ -144,7 +144,7 @@ async def _own_pending(
 
 
 async def readback_button(update: Update, context: BotContext) -> None:
-    found = await _own_pending(update, context, r"rb:(save|edit|cancel):(?P<id>\d+)")
+    found = await _own_pending(update, context, r"rb:(save|force|edit|cancel):(?P<id>\d+)")
     query = update.callback_query
     if found is None or query is None:
         return
@@ -154,10 +154,24 @@ async def readback_button(update: Update, context: BotContext) -> None:
     t = context.t
     chat_id, message_id = pending["chat_id"], pending["bot_message_id"] or (
         query.message.message_id if query.message else 0)
-    if action == "save":
-        outcome = await services.reports.save(pending, officer, services.clock.now())
+    if action in ("save", "force"):
+        outcome = await services.reports.save(pending, officer, services.clock.now(), force=action == "force")
         if outcome.already:
             await query.answer(t(f"readback.already_{outcome.already}"), show_alert=True)
+            return
+        if outcome.newer:  # a newer report exists: say so, and ask before the old one replaces it
+            lines = [t("readback.newer_header")]
+            for code, newer in outcome.newer:
+                lines.append(t("readback.newer_line", code=esc(code), name=esc(newer.officer_name),
+                               when=fmt_date(t, newer.created_at[:10]),
+                               state=t(f"status.{newer.status}") if newer.status else "—",
+                               percent=newer.percent if newer.percent is not None else "—"))
+            markup = InlineKeyboardMarkup([[
+                InlineKeyboardButton(t("button.save_anyway"), callback_data=f"rb:force:{pending['id']}"),
+                InlineKeyboardButton(t("button.cancel"), callback_data=f"rb:cancel:{pending['id']}")]])
+            await edit_html(context, chat_id, message_id,
+                            readback_text(t, pending["payload"]) + "\n\n" + "\n".join(lines), markup)
+            await query.answer()
             return
         lines = [readback_text(t, pending["payload"], "saved")]
         if outcome.duplicates:

@@ -318,6 +318,16 @@ class InboxRow:
     status: str = "received"
 
 
+@dataclass(frozen=True)
+class NewerReport:
+    """A saved report on a task newer than a read-back someone is about to save."""
+
+    percent: int | None
+    status: str | None
+    created_at: str
+    officer_name: str
+
+
 class InboxRepo:
     """Every incoming update, raw, stored before anything else touches it.
 
@@ -630,6 +640,16 @@ class ReportRepo:
             (officer_id, task_id, percent, status, when.isoformat() if when else None, since.isoformat()),
         )
         return row is not None
+
+    async def newer_progress(self, task_id: int, after: str) -> NewerReport | None:
+        """The latest saved (not undone) report on a task made after `after` (ISO time), with its author."""
+        row = await self.db.fetchone(
+            "SELECT p.percent, p.status, p.created_at, o.name FROM progress_reports p JOIN officers o"
+            " ON o.id = p.officer_id WHERE p.task_id = ? AND p.undone = 0 AND p.created_at > ?"
+            " ORDER BY p.created_at DESC LIMIT 1", (task_id, after))
+        if row is None:
+            return None
+        return NewerReport(row["percent"], row["status"], row["created_at"], row["name"])
 
     async def duplicate_dossier(
         self, officer_id: int, start: date, end: date, counts: dict[str, int]

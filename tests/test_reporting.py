@@ -290,3 +290,32 @@ async def test_edit_pressed_twice_or_after_saving_changes_nothing(plan_session: 
     answers = [c.text for c in s.api.calls if c.method == "answerCallbackQuery"]
     assert answers[-1] == "Báo cáo này đã được thay bằng bản sửa."
     assert (await _task(s, "1.1")).percent == 60
+
+
+async def test_an_old_readback_never_overwrites_a_newer_report_silently(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(OFFICER, "nv 1.1 đạt 20%")
+    old = dict(s.api.latest_with_buttons[OFFICER["id"]])
+    old_save = next(b["callback_data"] for row in old["reply_markup"]["inline_keyboard"] for b in row
+                    if "Lưu" in b["text"])
+    await s.advance_to(s.clock.now() + timedelta(minutes=5))
+    await s.send_text(OFFICER, "nv 1.1 đạt 50%")
+    await s.press(OFFICER, "Lưu")
+    assert (await _task(s, "1.1")).percent == 50
+    await s.advance_to(s.clock.now() + timedelta(days=3))
+    await s.press_data(OFFICER, old, old_save)  # the stale button, days later
+    assert (await _task(s, "1.1")).percent == 50  # not overwritten
+    assert "mới hơn" in last(s, OFFICER["id"]) and "50%" in last(s, OFFICER["id"])
+    await s.press(OFFICER, "Vẫn lưu")  # the sender says the old one is right
+    assert (await _task(s, "1.1")).percent == 20
+
+
+async def test_a_colleagues_newer_report_is_not_overwritten_silently(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(OFFICER, "nv 1.1 đạt 20%")
+    await s.advance_to(s.clock.now() + timedelta(minutes=2))
+    await s.send_text(OFFICE, "nv 1.1 đạt 60%")
+    await s.press(OFFICE, "Lưu")
+    await s.press(OFFICER, "Lưu")
+    assert (await _task(s, "1.1")).percent == 60
+    assert "Trần Thị Bình" in last(s, OFFICER["id"])

@@ -267,3 +267,13 @@ async def test_export_leaves_out_rates_nobody_reported(plan_session: OfflineSess
     rates = next(line for line in text.splitlines() if line.startswith("Kết quả giải quyết TTHC"))
     assert rates == ("Kết quả giải quyết TTHC trên địa bàn xã đạt 78,85% tổng số hồ sơ TTHC đã giải quyết; "
                      "tỷ lệ giải quyết đúng và trước hạn đạt 97,56%.")
+
+
+def test_no_rate_outside_0_to_100_ever() -> None:
+    from bot.core.summary import dossier_rates
+
+    # late > resolved (on-time would be -133 %), postal > intake (bưu chính 91,67 % of a smaller intake…)
+    rates = dossier_rates({"received": 12, "resolved": 3, "late": 7, "postal": 30, "online": 5})
+    assert rates["on_time_rate"] is None and rates["postal_rate"] is None
+    assert all(v is None or 0 <= v <= 100 for v in rates.values())
+    assert rates["online_rate"] is not None and round(rates["online_rate"], 2) == 41.67

@@ -99,7 +99,9 @@ def intake(counts: dict[str, int]) -> int | None:
 
 
 def pct(part: int | None, whole: int | None) -> float | None:
-    if part is None or not whole:
+    """part/whole in percent; None (not computable) when either is missing or they disagree (a part below 0 or
+    above the whole): no rate outside 0..100 ever reaches anyone."""
+    if part is None or not whole or whole < 0 or part < 0 or part > whole:
         return None
     return 100.0 * part / whole
 
