@@ -10,7 +10,9 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+import locales
+
+LOCALES_DIR = Path(locales.__file__).resolve().parent  # shipped as package data
 DEFAULT_LOCALE = "vi"
 SUPPORTED = ("vi", "en")
 

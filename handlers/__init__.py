@@ -63,9 +63,12 @@ def register_handlers(app: Application) -> None:
         MessageHandler(filters.Document.ALL | filters.PHOTO, documents.document),
         # 8. free text: answers to the guided form, else reports
         MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, reports.text_message),
+        # 9. anything else a person can send (voice, sticker, location, contact, video…) gets one line
+        MessageHandler(filters.UpdateType.MESSAGE & ~filters.TEXT & ~filters.Document.ALL & ~filters.PHOTO
+                       & ~filters.StatusUpdate.ALL, start.other_kind),
     ]
     for handler in main:
         app.add_handler(handler, group=GROUP_MAIN)
-    # 9. bookkeeping
+    # 10. bookkeeping
     app.add_handler(TypeHandler(object, pipeline.mark_handled), group=GROUP_DONE)
     app.add_error_handler(errors.on_error)

@@ -51,6 +51,15 @@ async def unknown_command(update: Update, context: BotContext) -> None:
     await reply(update, context, "unknown.command", command=command)
 
 
+async def other_kind(update: Update, context: BotContext) -> None:
+    """A voice message, sticker, location, contact, video…: one line on what the bot does read (in private
+    chats; a group is not answered)."""
+    chat = update.effective_chat
+    if chat is None or chat.type != "private":
+        return
+    await reply(update, context, "unknown.kind")
+
+
 _LANGUAGES = {"vi": "vi", "tieng viet": "vi", "viet": "vi", "vn": "vi", "en": "en", "english": "en",
               "tieng anh": "en", "anh": "en"}
 

@@ -123,3 +123,21 @@ async def test_each_user_chooses_the_language_the_bot_speaks_to_them(plan_sessio
     assert last(s, OFFICER["id"]) == "Đã chuyển sang tiếng Việt."
     await s.send_text(OFFICER, "/ngonngu klingon")
     assert "/ngonngu en" in last(s, OFFICER["id"])
+
+
+async def test_every_kind_of_message_gets_an_answer(session: OfflineSession) -> None:
+    kinds = [
+        {"voice": {"file_id": "v1", "file_unique_id": "v1", "duration": 3}},
+        {"sticker": {"file_id": "s1", "file_unique_id": "s1", "width": 512, "height": 512, "is_animated": False,
+                     "is_video": False, "type": "regular"}},
+        {"location": {"latitude": 21.0, "longitude": 105.8}},
+        {"contact": {"phone_number": "0900000000", "first_name": "An"}},
+        {"video": {"file_id": "vd", "file_unique_id": "vd", "width": 1, "height": 1, "duration": 1}},
+    ]
+    for extra in kinds:
+        before = len(session.api.calls)
+        msg = session._message(OFFICER, None)
+        msg.update(extra)
+        await session._process({"message": msg})
+        answers = [c.text or "" for c in session.api.calls[before:] if c.chat == OFFICER["id"]]
+        assert len(answers) == 1 and "tin nhắn chữ" in answers[0], extra
