@@ -83,6 +83,14 @@ def build_parser() -> argparse.ArgumentParser:
     sp = usub.add_parser("deactivate", help=_t("user_deactivate_help"), description=_t("user_deactivate_help"))
     sp.add_argument("telegram_id", type=int)
     db_arg(sp)
+    sp = usub.add_parser("reactivate", help=_t("user_reactivate_help"), description=_t("user_reactivate_help"))
+    sp.add_argument("telegram_id", type=int)
+    db_arg(sp)
+    sp = usub.add_parser("role", help=_t("user_role_help"), description=_t("user_role_help"))
+    sp.add_argument("telegram_id", type=int)
+    sp.add_argument("--add", default=None, help="chairman, vice_chairman, office, officer, admin (a,b)")
+    sp.add_argument("--remove", default=None)
+    db_arg(sp)
 
     sp = sub.add_parser("parse", help=_t("parse_help"), description=_t("parse_help"))
     sp.add_argument("text", nargs="?")
@@ -197,13 +205,35 @@ def cmd_user(args: argparse.Namespace) -> int:
 
         return int(_run_db(args.db, list_users))
 
-    async def deactivate(settings: Any, repos: Any) -> int:
-        if not await repos.officers.set_active(args.telegram_id, False):
+    if args.user_command == "role":  # the shell's way out when nobody in chat may change roles any more
+        adding = {r.strip() for r in (args.add or "").split(",") if r.strip()}
+        removing = {r.strip() for r in (args.remove or "").split(",") if r.strip()}
+        bad = sorted((adding | removing) - set(ROLES))
+        if bad or not (adding or removing):
+            raise CliError(_t("unknown_role", value=",".join(bad) or "-", valid=", ".join(ROLES)))
+
+        async def change_roles(settings: Any, repos: Any) -> int:
+            person = await repos.officers.by_telegram_id(args.telegram_id)
+            if person is None:
+                raise CliError(_t("user_not_found", telegram_id=args.telegram_id))
+            roles = [r for r in ROLES if (r in person.roles or r in adding) and r not in removing]
+            if not roles:
+                raise CliError(_t("user_no_roles_left", telegram_id=args.telegram_id))
+            await repos.officers.update(person.id, roles=",".join(roles))
+            print(_t("user_roles_changed", telegram_id=args.telegram_id, roles=",".join(roles)))
+            return EXIT_OK
+
+        return int(_run_db(args.db, change_roles))
+
+    active = args.user_command == "reactivate"
+
+    async def set_active(settings: Any, repos: Any) -> int:
+        if not await repos.officers.set_active(args.telegram_id, active):
             raise CliError(_t("user_not_found", telegram_id=args.telegram_id))
-        print(_t("user_deactivated", telegram_id=args.telegram_id))
+        print(_t("user_reactivated" if active else "user_deactivated", telegram_id=args.telegram_id))
         return EXIT_OK
 
-    return int(_run_db(args.db, deactivate))
+    return int(_run_db(args.db, set_active))
 
 
 # -- parse --------------------------------------------------------------------------------------

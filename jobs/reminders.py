@@ -323,8 +323,8 @@ async def escalation(app: Application, commune_id: int, rule: Rule, slot: dateti
         except Exception:  # one bad row never stops the job for everyone
             log.exception("lateness of task %s could not be computed; skipped", task.code)
             continue
-        for unit in task.lead_units or ("?",):
-            by_unit[unit].append((task, late))
+        # a task with two lead units is listed once, under the first: the header counts tasks, so do the lines
+        by_unit[(task.lead_units or ("?",))[0]].append((task, late))
     owners = {o.id: o.name for o in people}
     silent = []
     two_weeks = today - timedelta(days=14)

@@ -210,3 +210,18 @@ def test_replay_of_a_whole_conversation(run_cli: Any, tmp_path: Path) -> None:
     assert "Đã lưu" in lines[2]["text"] and lines[3]["text"] == "Đã lưu."
     assert "90%" in lines[4]["text"] and "hoàn tác" in lines[5]["text"]
     assert all(x["chat"] == 1003 for x in lines)
+
+
+def test_a_locked_out_admin_is_let_back_in_from_the_shell(run_cli: Any, tmp_path: Path) -> None:
+    db = str(tmp_path / "u.sqlite3")
+    run_cli("user", "add", "7", "--name", "Admin", "--role", "office", "--db", db)
+    assert run_cli("user", "deactivate", "7", "--db", db).returncode == 0
+    assert "(x)" in run_cli("user", "list", "--db", db).stdout
+    r = run_cli("user", "reactivate", "7", "--db", db)
+    assert r.returncode == 0 and "(x)" not in run_cli("user", "list", "--db", db).stdout
+    r = run_cli("user", "role", "7", "--add", "admin", "--db", db)
+    assert (r.returncode == 0 and "office,admin" in r.stdout) or "admin" in r.stdout
+    r = run_cli("user", "role", "7", "--remove", "office,admin", "--db", db)
+    assert r.returncode == 1 and "ít nhất một vai trò" in r.stderr
+    r = run_cli("user", "role", "7", "--add", "king", "--db", db)
+    assert r.returncode == 1

@@ -36,3 +36,14 @@ def test_reporting_calendars_of_domain_md() -> None:
                      "nam": date(2026, 11, 20)}
     with pytest.raises(ScheduleError):
         reporting_calendar("q1:31/02", 2026)
+
+
+def test_a_government_make_up_saturday_is_a_working_day() -> None:
+    from datetime import date
+
+    from bot.core.workdays import WorkCalendar
+
+    cal = WorkCalendar()
+    assert cal.is_workday(date(2026, 8, 22))  # Saturday, made a working day (the holidays VN calendar)
+    assert not cal.is_workday(date(2026, 8, 29))  # an ordinary Saturday
+    assert cal.workdays_between(date(2026, 8, 21), date(2026, 8, 24)) == 2

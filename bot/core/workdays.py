@@ -15,6 +15,15 @@ def _public_holidays(year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays("VN", years=year).keys())
 
 
+@lru_cache(maxsize=64)
+def _weekend_workdays(year: int) -> frozenset[date]:
+    """Saturdays and Sundays the government made working days (make-up days for a holiday bridge)."""
+    import holidays
+
+    days = getattr(holidays.country_holidays("VN", years=year), "weekend_workdays", ())
+    return frozenset(d for d in days if d.year == year)
+
+
 class WorkCalendar:
     def __init__(self, extra_holidays: Iterable[date] = (), extra_workdays: Iterable[date] = ()) -> None:
         self.extra_holidays = frozenset(extra_holidays)
@@ -40,7 +49,7 @@ class WorkCalendar:
         return cum
 
     def is_workday(self, d: date) -> bool:
-        if d in self.extra_workdays:
+        if d in self.extra_workdays or (d.weekday() >= 5 and d in _weekend_workdays(d.year)):
             return True
         if d in self.extra_holidays or d.weekday() >= 5:
             return False
