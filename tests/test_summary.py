@@ -99,7 +99,8 @@ async def test_summary_sections_in_order(plan_session: OfflineSession) -> None:
     assert "Trần Thị Bình" in text  # the office has not reported this week
     assert "Phạm Thị Dung (04/12/2026)" in text
     assert "Quá hạn 2, trong đó 2 chưa có thư xin lỗi" in text
-    assert "trễ 204 ngày làm việc" in text  # 1.4 due 31/01/2026: 215 weekdays less 12 holidays, plus make-up Saturday 22/08
+    # 1.4 due 31/01/2026: 215 weekdays less 12 holidays, plus the make-up Saturday 22/08
+    assert "trễ 204 ngày làm việc" in text
     labels = [b["text"] for b in s.buttons(CHAIRMAN["id"])]
     assert labels == ["Theo lĩnh vực", "Theo bộ phận", "📈 Biểu đồ", "📄 Xuất báo cáo"]
 
