@@ -29,6 +29,14 @@ class SaveOutcome:
     #: (code, newer report) for tasks that got a newer saved report after this read-back was made; nothing is
     #: saved until the sender confirms (`force`)
     newer: list[tuple[str, NewerReport]] = field(default_factory=list)
+    #: the dossier figures break a plausibility rule (shown in the read-back): saved only when confirmed
+    implausible: bool = False
+    #: the figures the unit already saved for the same period, which these would replace: asked first
+    replaces: dict[str, int] | None = None
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return bool(self.newer) or self.implausible or self.replaces is not None
 
 
 class ReportService:
@@ -133,7 +141,14 @@ class ReportService:
                     newer = await self.repos.reports.newer_progress(item["task_id"], pending["created_at"])
                     if newer is not None:
                         out.newer.append((item["code"], newer))
-            if out.newer:
+            d = payload["dossier"]
+            if d is not None:
+                out.implausible = bool(d["mismatches"])
+                start, end = date.fromisoformat(d["period_start"]), date.fromisoformat(d["period_end"])
+                old = await self.repos.reports.same_period_dossier(officer.commune_id, officer.unit_key, start, end)
+                if old is not None and old != d["counts"]:
+                    out.replaces = old
+            if out.needs_confirmation:
                 return out
         async with self.repos.db.transaction():
             touched: set[int] = set()

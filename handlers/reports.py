@@ -159,13 +159,18 @@ async def readback_button(update: Update, context: BotContext) -> None:
         if outcome.already:
             await query.answer(t(f"readback.already_{outcome.already}"), show_alert=True)
             return
-        if outcome.newer:  # a newer report exists: say so, and ask before the old one replaces it
-            lines = [t("readback.newer_header")]
+        if outcome.needs_confirmation:  # say why, and ask before anything is saved
+            lines = [t("readback.newer_header")] if outcome.newer else []
             for code, newer in outcome.newer:
                 lines.append(t("readback.newer_line", code=esc(code), name=esc(newer.officer_name),
                                when=fmt_date(t, newer.created_at[:10]),
                                state=t(f"status.{newer.status}") if newer.status else "—",
                                percent=newer.percent if newer.percent is not None else "—"))
+            if outcome.implausible:
+                lines.append(t("readback.confirm_implausible"))
+            if outcome.replaces is not None:
+                old = ", ".join(f"{t(f'count.{k}')} {t.number(v)}" for k, v in outcome.replaces.items()) or "—"
+                lines.append(t("readback.confirm_replace", old=esc(old)))
             markup = InlineKeyboardMarkup([[
                 InlineKeyboardButton(t("button.save_anyway"), callback_data=f"rb:force:{pending['id']}"),
                 InlineKeyboardButton(t("button.cancel"), callback_data=f"rb:cancel:{pending['id']}")]])

@@ -687,6 +687,17 @@ class ReportRepo:
         )
         return row["at"] if row else None
 
+    async def same_period_dossier(self, commune_id: int, unit_key: str | None, start: date,
+                                  end: date) -> dict[str, int] | None:
+        """The figures a unit already saved for exactly this period (the latest), or None."""
+        row = await self.db.fetchone(
+            "SELECT * FROM dossier_reports WHERE commune_id = ? AND unit_key IS ? AND period_start = ?"
+            " AND period_end = ? AND undone = 0 ORDER BY created_at DESC, id DESC LIMIT 1",
+            (commune_id, unit_key, start.isoformat(), end.isoformat()))
+        if row is None:
+            return None
+        return {k: int(row[k]) for k in DOSSIER_KEYS if row[k] is not None}
+
     async def dossiers(
         self, commune_id: int, start: date | None = None, end: date | None = None
     ) -> list[dict[str, Any]]:

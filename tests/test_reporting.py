@@ -94,9 +94,27 @@ async def test_dossier_read_back_checks_relations_and_apology_duty(plan_session:
     assert "23/11/2026 – 29/11/2026" in reply
     assert "45 tiếp nhận nhưng trực tuyến + trực tiếp + bưu chính = 43" in reply
     assert "Nghị định 61/2018" in reply
-    await s.press(ONESTOP, "Lưu")
+    await s.press(ONESTOP, "Lưu")  # figures that disagree are not saved on the first press
+    assert await s.app.services.repos.reports.dossiers(s.app.services.commune.id) == []
+    assert "không khớp" in last(s, ONESTOP["id"])
+    await s.press(ONESTOP, "Vẫn lưu")
     rows = await s.app.services.repos.reports.dossiers(s.app.services.commune.id)
     assert len(rows) == 1 and rows[0]["received"] == 45 and rows[0]["unit_key"] == "mot-cua"
+
+
+async def test_a_second_report_of_the_same_period_shows_the_old_figures_and_asks(
+        plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(ONESTOP, "hs tuần này nhận 40, đúng hạn 30")
+    await s.press(ONESTOP, "Lưu")
+    await s.send_text(ONESTOP, "hs tuần này nhận 45, đúng hạn 33")
+    await s.press(ONESTOP, "Lưu")
+    rows = await s.app.services.repos.reports.dossiers(s.app.services.commune.id)
+    assert [r["received"] for r in rows] == [40]  # not replaced silently
+    assert "tiếp nhận 40" in last(s, ONESTOP["id"])
+    await s.press(ONESTOP, "Vẫn lưu")
+    rows = await s.app.services.repos.reports.dossiers(s.app.services.commune.id)
+    assert [r["received"] for r in rows] == [40, 45]  # the newer one counts (README: combining rule)
 
 
 async def test_same_report_twice_is_not_counted_twice(plan_session: OfflineSession) -> None:
