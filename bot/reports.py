@@ -39,6 +39,9 @@ class SaveOutcome:
         return bool(self.newer) or self.implausible or self.replaces is not None
 
 
+UNDO_WITHOUT_ASKING = timedelta(days=1)
+
+
 class ReportService:
     def __init__(self, repos: Repositories, tasks: TaskService, report_calendar: str = "fixed") -> None:
         self.repos = repos
@@ -196,10 +199,29 @@ class ReportService:
         was saved, cancelled or replaced meanwhile."""
         return await self.repos.pending.transition(pending_id, "pending", "draft")
 
+    async def last_to_undo(self, officer: Officer, now: datetime) -> tuple[dict[str, Any] | None, bool]:
+        """(the officer's last saved report, whether undoing it must be confirmed first): it is older than a
+        day, or the officer has written another report since (so it is not what they just did)."""
+        pending = await self.repos.pending.last_saved(officer.id)
+        if pending is None:
+            return None, False
+        old = now - datetime.fromisoformat(pending["created_at"]) > UNDO_WITHOUT_ASKING
+        return pending, old or await self.repos.pending.has_later(officer.id, pending["id"])
+
+    async def undo(self, pending: dict[str, Any], officer: Officer) -> dict[str, Any] | None:
+        """Undo a saved report of the officer's; None when it is not (or no longer) a saved one of theirs."""
+        fresh = await self.repos.pending.get(pending["id"])
+        if fresh is None or fresh["officer_id"] != officer.id or fresh["state"] != "saved":
+            return None
+        return await self._undo(fresh)
+
     async def undo_last(self, officer: Officer) -> dict[str, Any] | None:
         pending = await self.repos.pending.last_saved(officer.id)
         if pending is None:
             return None
+        return await self._undo(pending)
+
+    async def _undo(self, pending: dict[str, Any]) -> dict[str, Any]:
         async with self.repos.db.transaction():
             for task_id in await self.repos.reports.undo_pending(pending["id"]):
                 await self.repos.tasks.refresh_progress(task_id)

@@ -279,11 +279,44 @@ async def undo(update: Update, context: BotContext) -> None:
     officer = context.officer
     if officer is None:
         return
-    pending = await context.services.reports.undo_last(officer)
+    services = context.services
+    pending, ask = await services.reports.last_to_undo(officer, services.clock.now())
     if pending is None:
         await reply(update, context, "undo.nothing")
         return
-    await send_html(update, context, readback_text(context.t, pending["payload"], "undone"))
+    t = context.t
+    if ask:  # an old report, or not the last thing they did: show it and ask
+        markup = InlineKeyboardMarkup([[
+            InlineKeyboardButton(t("button.undo_yes"), callback_data=f"undo:ok:{pending['id']}"),
+            InlineKeyboardButton(t("button.undo_no"), callback_data=f"undo:no:{pending['id']}")]])
+        text = t("undo.ask", when=fmt_date(t, pending["created_at"][:10])) + "\n\n" + readback_text(
+            t, pending["payload"], "saved")
+        await send_html(update, context, text, markup=markup)
+        return
+    undone = await services.reports.undo(pending, officer)
+    if undone is not None:
+        await send_html(update, context, readback_text(t, undone["payload"], "undone"))
+
+
+async def undo_button(update: Update, context: BotContext) -> None:
+    found = await _own_pending(update, context, r"undo:(ok|no):(?P<id>\d+)")
+    query = update.callback_query
+    if found is None or query is None:
+        return
+    m, pending, officer = found
+    t = context.t
+    chat_id = query.message.chat.id if query.message else officer.telegram_id
+    message_id = query.message.message_id if query.message else 0
+    if m.group(1) == "no":
+        await edit_html(context, chat_id, message_id, t("undo.kept"))
+        await query.answer()
+        return
+    undone = await context.services.reports.undo(pending, officer)
+    if undone is None:
+        await query.answer(t("undo.nothing"), show_alert=True)
+        return
+    await edit_html(context, chat_id, message_id, readback_text(t, undone["payload"], "undone"))
+    await query.answer()
 
 
 async def _not_a_report(update: Update, context: BotContext, officer: Officer, text: str) -> None:

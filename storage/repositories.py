@@ -823,6 +823,12 @@ class PendingRepo:
         rows = await self.db.fetchall("SELECT id FROM pending_reports WHERE state = 'pending' ORDER BY id")
         return [p for r in rows if (p := await self.get(int(r["id"]))) is not None]
 
+    async def has_later(self, officer_id: int, pending_id: int) -> bool:
+        """Whether the officer has made a read-back after this one."""
+        row = await self.db.fetchone("SELECT 1 FROM pending_reports WHERE officer_id = ? AND id > ? LIMIT 1",
+                                     (officer_id, pending_id))
+        return row is not None
+
     async def last_saved(self, officer_id: int) -> dict[str, Any] | None:
         row = await self.db.fetchone(
             "SELECT id FROM pending_reports WHERE officer_id = ? AND state = 'saved' ORDER BY id DESC LIMIT 1",

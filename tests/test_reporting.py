@@ -186,7 +186,9 @@ async def test_undo_the_last_saved_report(plan_session: OfflineSession) -> None:
     await s.send_text(OFFICER, "/hoantac")
     assert "hoàn tác" in last(s, OFFICER["id"])
     assert (await _task(s, "1.1")).percent == 30
-    await s.send_text(OFFICER, "/hoantac")
+    await s.send_text(OFFICER, "/hoantac")  # the 30% one is not what they did last: asked first
+    assert "Hoàn tác báo cáo này?" in last(s, OFFICER["id"])
+    await s.press(OFFICER, "Hoàn tác")
     await s.send_text(OFFICER, "/hoantac")
     assert "chưa có báo cáo nào" in last(s, OFFICER["id"])
     assert (await _task(s, "1.1")).status == "not_started"
@@ -337,3 +339,27 @@ async def test_a_colleagues_newer_report_is_not_overwritten_silently(plan_sessio
     await s.press(OFFICER, "Lưu")
     assert (await _task(s, "1.1")).percent == 60
     assert "Trần Thị Bình" in last(s, OFFICER["id"])
+
+
+async def test_undo_of_an_old_report_asks_first_and_says_what_it_undid(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(OFFICER, "nv 1.1 đạt 40%")
+    await s.press(OFFICER, "Lưu")
+    await s.advance_to(s.clock.now() + timedelta(days=3))
+    await s.send_text(OFFICER, "/hoantac")
+    assert "Hoàn tác báo cáo này?" in last(s, OFFICER["id"]) and "40%" in last(s, OFFICER["id"])
+    assert (await _task(s, "1.1")).percent == 40  # nothing undone yet
+    await s.press(OFFICER, "Không")
+    assert (await _task(s, "1.1")).percent == 40
+    await s.send_text(OFFICER, "/hoantac")
+    await s.press(OFFICER, "Hoàn tác")
+    assert (await _task(s, "1.1")).percent != 40
+    assert "40%" in last(s, OFFICER["id"])
+
+
+async def test_undo_right_after_saving_needs_no_question(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(OFFICER, "nv 1.1 đạt 40%")
+    await s.press(OFFICER, "Lưu")
+    await s.send_text(OFFICER, "/hoantac")
+    assert (await _task(s, "1.1")).percent != 40
