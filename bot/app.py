@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from telegram import BotCommand, Update
 from telegram.ext import Application, ApplicationBuilder, CallbackContext, ContextTypes, ExtBot
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
+from bot import redact
 from bot.config import Settings
 from bot.core.clock import Clock, SystemClock
 from bot.core.models import Officer
 from bot.core.permissions import COMMANDS
 from bot.i18n import Translator, translator
+from bot.intake import Intake
+from bot.retry import RetryingRequest
+from bot.safebot import ChatRateLimiter, SafeBot
 from bot.services import RequestState, Services
-
-if TYPE_CHECKING:
-    from bot.intake import Intake
 
 log = logging.getLogger(__name__)
 
@@ -78,13 +79,7 @@ def build_application(
     Updates enter through `app.intake` (stored, then handled), never through PTB's Updater. The rate
     limiter (Telegram's 30 msg/s overall, 20/min per group, 1/s per private chat) is on when serving Telegram.
     """
-    from telegram.request import HTTPXRequest
-
-    from bot import redact
-    from bot.intake import Intake
     from bot.offline import OFFLINE_TOKEN
-    from bot.retry import RetryingRequest
-    from bot.safebot import ChatRateLimiter, SafeBot
     from handlers import register_handlers
 
     redact.install(settings.token.get_secret_value() if settings.token else None)

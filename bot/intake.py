@@ -24,16 +24,26 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from aiolimiter import AsyncLimiter
 from telegram import Update
 
+from bot.i18n import translator
+from bot.services import Services
 from storage.db import CURRENT_UPDATE, UpdateMark
 from storage.repositories import InboxRow
 
-if TYPE_CHECKING:
-    from bot.app import CCHCApplication
+
+class App(Protocol):
+    """What the intake needs of the Application (bot.app.CCHCApplication is one)."""
+
+    services: Services
+
+    @property
+    def bot(self) -> Any: ...
+
+    async def process_update(self, update: object) -> None: ...
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +134,7 @@ class Intake:
     #: strangers get at most this many of the bot's ~30 messages a second, so officers keep the rest
     REFUSALS_PER_SECOND = 5
 
-    def __init__(self, app: CCHCApplication, *, inline_refusals: bool = False) -> None:
+    def __init__(self, app: App, *, inline_refusals: bool = False) -> None:
         self.app = app
         self.strangers = StrangerGate()
         self.inline_refusals = inline_refusals
@@ -231,8 +241,6 @@ class Intake:
             self._worker = asyncio.get_running_loop().create_task(self._send_refusals())
 
     async def _send_refusals(self) -> None:
-        from bot.i18n import translator
-
         services = self.app.services
         while not self._refusals.empty():
             r = self._refusals.get_nowait()
