@@ -10,7 +10,7 @@ import re
 from datetime import timedelta
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.error import Forbidden
 
@@ -127,6 +127,17 @@ async def expire_readback(context: BotContext) -> None:
                     readback_buttons(t, pending))
 
 
+async def _own_press(
+    update: Update, context: BotContext, pattern: str
+) -> tuple[CallbackQuery, re.Match[str], dict[str, Any], Officer] | None:
+    """A button press on the presser's own read-back: (query, match, read-back, officer), or None."""
+    found = await _own_pending(update, context, pattern)
+    query = update.callback_query
+    if found is None or query is None:
+        return None
+    return (query, *found)
+
+
 async def _own_pending(
     update: Update, context: BotContext, pattern: str
 ) -> tuple[re.Match[str], dict[str, Any], Officer] | None:
@@ -144,11 +155,10 @@ async def _own_pending(
 
 
 async def readback_button(update: Update, context: BotContext) -> None:
-    found = await _own_pending(update, context, r"rb:(save|force|edit|cancel):(?P<id>\d+)")
-    query = update.callback_query
-    if found is None or query is None:
+    pressed = await _own_press(update, context, r"rb:(save|force|edit|cancel):(?P<id>\d+)")
+    if pressed is None:
         return
-    m, pending, officer = found
+    query, m, pending, officer = pressed
     services = context.services
     action = m.group(1)
     t = context.t
@@ -299,11 +309,10 @@ async def undo(update: Update, context: BotContext) -> None:
 
 
 async def undo_button(update: Update, context: BotContext) -> None:
-    found = await _own_pending(update, context, r"undo:(ok|no):(?P<id>\d+)")
-    query = update.callback_query
-    if found is None or query is None:
+    pressed = await _own_press(update, context, r"undo:(ok|no):(?P<id>\d+)")
+    if pressed is None:
         return
-    m, pending, officer = found
+    query, m, pending, officer = pressed
     t = context.t
     chat_id = query.message.chat.id if query.message else officer.telegram_id
     message_id = query.message.message_id if query.message else 0
