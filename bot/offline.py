@@ -118,6 +118,8 @@ class OfflineBotAPI(BaseRequest):
         self.listeners: list[Callable[[SentCall], None]] = []
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.latest_with_buttons: dict[int, dict[str, Any]] = {}
+        #: per chat, the bot's messages as they were *sent* with buttons, newest last (replay's `"on": N`)
+        self.sent_with_buttons: dict[int, list[dict[str, Any]]] = {}
         self.commands: dict[str, list[dict[str, str]]] = {}
         self.webhook: dict[str, Any] | None = None  # what setWebhook was last given
         self.uploaded: dict[str, bytes] = {}
@@ -211,12 +213,20 @@ class OfflineBotAPI(BaseRequest):
         return {"id": chat_id, "type": "private" if chat_id > 0 else "group", "first_name": "chat",
                 "title": None if chat_id > 0 else "group"}
 
-    def _store_message(self, chat_id: int, message: dict[str, Any], markup: Any) -> dict[str, Any]:
+    #: how many sent-with-buttons messages are remembered per chat
+    SENT_KEPT = 50
+
+    def _store_message(self, chat_id: int, message: dict[str, Any], markup: Any, *, sent: bool = True
+                       ) -> dict[str, Any]:
         if markup:
             message["reply_markup"] = json.loads(markup) if isinstance(markup, str) else markup
         self.messages[(chat_id, message["message_id"])] = message
         if self._buttons(markup):
             self.latest_with_buttons[chat_id] = message
+            if sent:
+                kept = self.sent_with_buttons.setdefault(chat_id, [])
+                kept.append(dict(message))
+                del kept[: -self.SENT_KEPT]
         elif self.latest_with_buttons.get(chat_id, {}).get("message_id") == message["message_id"]:
             del self.latest_with_buttons[chat_id]
         return message
@@ -293,7 +303,7 @@ class OfflineBotAPI(BaseRequest):
         markup = params.get("reply_markup")
         self._record(SentCall(self.clock.now(), method, chat_id, params, text=message.get("text"),
                               buttons=self._buttons(markup)))
-        return self._store_message(chat_id, message, markup)
+        return self._store_message(chat_id, message, markup, sent=False)
 
     def _m_editMessageText(self, params: dict[str, Any], files: Any) -> dict[str, Any] | bool:
         return self._edit("editMessageText", params)

@@ -33,6 +33,7 @@ class Step:
     value: str = ""
     caption: str | None = None
     path: Path | None = None
+    on: int | None = None  # a press on the N-th latest message sent with buttons
 
 
 def _t(key: str, **values: object) -> str:
@@ -82,7 +83,10 @@ def parse_step(obj: object, lineno: int, base: Path) -> Step:
     caption = obj.get("caption")
     if caption is not None and not isinstance(caption, str):
         raise ReplayError(_t("bad_line", line=lineno, reason='"caption" must be a string'))
-    return Step(lineno, kind, at, user, chat, value, caption, path)
+    on = obj.get("on")
+    if on is not None and (kind != "press" or not isinstance(on, int) or isinstance(on, bool) or on < 1):
+        raise ReplayError(_t("bad_line", line=lineno, reason='"on" goes with "press" and is a whole number ≥ 1'))
+    return Step(lineno, kind, at, user, chat, value, caption, path, on)
 
 
 def load_script(path: Path) -> list[Step]:
@@ -144,7 +148,7 @@ async def run_replay(
                 elif step.kind == "edit":
                     await session.edit(step.user, step.value, step.chat)
                 elif step.kind == "press":
-                    await session.press(step.user, step.value, step.chat)
+                    await session.press(step.user, step.value, step.chat, on=step.on)
                 elif step.kind == "document":
                     assert step.path is not None
                     await session.send_document(step.user, step.path, step.caption, step.chat)

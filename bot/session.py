@@ -131,16 +131,28 @@ class OfflineSession:
             return []
         return [b for row in message.get("reply_markup", {}).get("inline_keyboard", []) for b in row]
 
-    async def press(self, user: dict[str, Any], label: str, chat: dict[str, Any] | None = None) -> None:
+    async def press(self, user: dict[str, Any], label: str, chat: dict[str, Any] | None = None,
+                    on: int | None = None) -> None:
+        """Press the button whose label contains `label`: on the latest bot message that has buttons now, or,
+        with `on=N`, on the N-th latest message the bot *sent* with buttons, with the buttons it was sent
+        with, even if they have since been edited away (an old message still on a phone; a forged press)."""
         chat_id = self._chat(user, chat)["id"]
-        message = self.api.latest_with_buttons.get(chat_id)
+        if on is None:
+            message = self.api.latest_with_buttons.get(chat_id)
+        else:
+            sent = self.api.sent_with_buttons.get(chat_id, [])
+            if on < 1 or on > len(sent):
+                raise SessionError(f"the bot has sent {len(sent)} message(s) with buttons in chat {chat_id};"
+                                   f" there is no number {on}")
+            message = sent[-on]
         if not message:
             raise SessionError(f"no message with buttons in chat {chat_id}")
-        for button in self.buttons(chat_id):
+        buttons = [b for row in message.get("reply_markup", {}).get("inline_keyboard", []) for b in row]
+        for button in buttons:
             if label in button.get("text", ""):
                 await self.press_data(user, message, button.get("callback_data", ""), chat)
                 return
-        labels = ", ".join(b.get("text", "") for b in self.buttons(chat_id))
+        labels = ", ".join(b.get("text", "") for b in buttons)
         raise SessionError(f"no button with {label!r} (buttons: {labels})")
 
     async def press_data(

@@ -225,3 +225,35 @@ def test_a_locked_out_admin_is_let_back_in_from_the_shell(run_cli: Any, tmp_path
     assert r.returncode == 1 and "ít nhất một vai trò" in r.stderr
     r = run_cli("user", "role", "7", "--add", "king", "--db", db)
     assert r.returncode == 1
+
+
+def test_replay_press_on_an_older_message_with_the_buttons_it_was_sent_with(run_cli: Any, tmp_path: Path) -> None:
+    """`"on": 2` presses a button on the 2nd-latest message sent with buttons, even after the bot edited
+    its buttons away: pressing Lưu twice on the same read-back saves it once."""
+    db = str(tmp_path / "on.sqlite3")
+    run_cli("user", "add", "1003", "--name", "Lê Văn Cường", "--role", "officer", "--unit", "tu-phap", "--db", db)
+    run_cli("import-plan", str(SEEDS / "ke-hoach-cchc-2023-duc-phong.md"), "--year", "2026", "--db", db)
+    cuong = {"id": 1003, "name": "Lê Văn Cường"}
+    script = _script(tmp_path / "on.jsonl", [
+        {"at": "2026-11-27T09:01:00+07:00", "from": cuong, "text": "nv 1.1 dat 80%"},
+        {"at": "2026-11-27T09:02:00+07:00", "from": cuong, "text": "nv 1.2 xong"},
+        {"at": "2026-11-27T09:03:00+07:00", "from": cuong, "press": "Lưu", "on": 2},
+        {"at": "2026-11-27T09:04:00+07:00", "from": cuong, "press": "Lưu", "on": 2},
+    ])
+    r = run_cli("replay", str(script), "--db", db)
+    assert r.returncode == 0, r.stderr
+    lines = [json.loads(x) for x in r.stdout.splitlines()]
+    edits = [x for x in lines if x["method"] == "editMessageText"]
+    assert len(edits) == 1 and "Đã lưu" in edits[0]["text"] and "80%" in edits[0]["text"]
+    toasts = [x["text"] for x in lines if x["method"] == "answerCallbackQuery"]
+    assert toasts == ["Đã lưu.", "Báo cáo này đã được lưu rồi."]
+    # the newer read-back (nv 1.2) was not touched: its buttons are still there
+    assert lines[1]["buttons"] == [["✅ Lưu", "✏️ Sửa", "❌ Hủy"]] and "1.2" in lines[1]["text"]
+    bad = _script(tmp_path / "bad-on.jsonl", [
+        {"at": "2026-11-27T09:05:00+07:00", "from": cuong, "press": "Lưu", "on": 9},
+    ])
+    r = run_cli("replay", str(bad), "--db", db)
+    assert r.returncode != 0 and "9" in r.stderr and "Traceback" not in r.stderr
+    r = run_cli("replay", str(_script(tmp_path / "bad2.jsonl", [
+        {"at": "2026-11-27T09:05:00+07:00", "from": cuong, "text": "hi", "on": 1}])), "--db", db)
+    assert r.returncode != 0 and '"on"' in r.stderr
