@@ -94,6 +94,9 @@ def build_application(
     async def mark_handled(inbox_id: int) -> None:
         await services.repos.inbox.mark_handled_now(inbox_id)
 
+    async def flush() -> None:
+        await services.db.flush()
+
     base = settings.base_url.rstrip("/") if settings.base_url else None
     inner = request if request is not None else HTTPXRequest(connection_pool_size=16)
     limiter = ChatRateLimiter(max_retries=3) if (rate_limit if rate_limit is not None else request is None) else None
@@ -105,6 +108,7 @@ def build_application(
         get_updates_request=request if request is not None else HTTPXRequest(connection_pool_size=1, read_timeout=45),
         rate_limiter=limiter,
         before_first_send=mark_handled,
+        before_visible=flush,
     )
     builder = (
         ApplicationBuilder()

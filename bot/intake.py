@@ -28,6 +28,9 @@ from typing import Any, Protocol
 
 from aiolimiter import AsyncLimiter
 from telegram import Update
+from telegram.error import TelegramError
+from telegram.request import RequestData
+from telegram.request._requestparameter import RequestParameter
 
 from bot.i18n import translator
 from bot.services import Services
@@ -86,6 +89,12 @@ def _sender_chat_text(data: dict[str, Any]) -> tuple[int | None, int | None, str
     return None, None, None
 
 
+def _sender_key(data: dict[str, Any]) -> object:
+    """Whose turn an update waits for: its sender (or its chat when it has no sender)."""
+    user_id, chat_id, _ = _sender_chat_text(data)
+    return ("user", user_id) if user_id is not None else ("chat", chat_id)
+
+
 def _is_invite_start(text: str | None) -> bool:
     if not text:
         return False
@@ -133,6 +142,8 @@ class Intake:
     REFUSAL_QUEUE = 1000
     #: strangers get at most this many of the bot's ~30 messages a second, so officers keep the rest
     REFUSALS_PER_SECOND = 5
+    #: how many people's updates of one batch are handled at the same time
+    CONCURRENT = 16
 
     def __init__(self, app: App, *, inline_refusals: bool = False) -> None:
         self.app = app
@@ -141,17 +152,20 @@ class Intake:
         self._refusals: asyncio.Queue[Refusal] = asyncio.Queue(self.REFUSAL_QUEUE)
         self._refusal_pace = AsyncLimiter(self.REFUSALS_PER_SECOND, 1)
         self._worker: asyncio.Task[None] | None = None
-        self._lock = asyncio.Lock()
+        self._locks: dict[object, asyncio.Lock] = {}
+        self._waiting: dict[object, int] = {}
         self.handled = 0
 
     # -- storing --------------------------------------------------------------------------------------
-    async def _classify(self, data: dict[str, Any]) -> tuple[InboxRow, str]:
-        """The inbox row for `data` and what to do with it: 'handle', 'stranger' (short record) or 'drop'."""
+    async def _classify(self, data: dict[str, Any], raw: str | None) -> tuple[InboxRow, str]:
+        """The inbox row for `data` and what to do with it: 'handle', 'stranger' (short record) or 'drop'.
+        `raw` is the JSON text as it arrived, stored as it is (re-serialised only when not given)."""
         services = self.app.services
         user_id, chat_id, text = _sender_chat_text(data)
         kind = kind_of(data)
         now = services.clock.now()
-        raw = json.dumps(data, ensure_ascii=False)
+        if raw is None:
+            raw = json.dumps(data, ensure_ascii=False)
         full = InboxRow(int(data["update_id"]), user_id, chat_id, kind, text, raw, now)
         if user_id is None:
             return full, "handle"  # nobody to refuse (a channel post, a poll): the gatekeeper drops it
@@ -169,14 +183,18 @@ class Intake:
                                         deactivated=officer is not None, callback_id=callback))
         return short, "stranger" if keep else "drop"
 
-    async def store(self, items: list[dict[str, Any]]) -> list[tuple[int, dict[str, Any]]]:
-        """Commit a batch to the inbox; returns (inbox id, update) of those to handle, in order."""
+    async def store(self, items: list[dict[str, Any]], raws: list[str] | None = None
+                    ) -> list[tuple[int, dict[str, Any]]]:
+        """Commit a batch to the inbox in one statement; returns (inbox id, update) of those to handle, in
+        order. The commit is not flushed here: the caller flushes (`services.db.flush()`) before it tells
+        Telegram (confirming the offset, answering the webhook); in between, the updates' own effects join
+        the same flush. `raws[i]` is the JSON text `items[i]` arrived as."""
         rows: list[InboxRow] = []
         todo: dict[int, dict[str, Any]] = {}
-        for data in items:
+        for i, data in enumerate(items):
             if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
                 continue
-            row, verdict = await self._classify(data)
+            row, verdict = await self._classify(data, raws[i] if raws is not None else None)
             if verdict == "drop":
                 continue
             rows.append(row)
@@ -184,26 +202,55 @@ class Intake:
                 todo[row.update_id] = data
         if not rows:
             return []
-        stored = await self.app.services.repos.inbox.store_batch(rows)
+        with self.app.services.db.deferred():
+            stored = await self.app.services.repos.inbox.store_batch(rows)
         return [(stored[uid], data) for uid, data in todo.items() if uid in stored]
 
     # -- handling -------------------------------------------------------------------------------------
     async def handle(self, inbox_id: int, data: dict[str, Any]) -> None:
-        """Handle one stored update through the Application, with its inbox row as the current one."""
+        """Handle one stored update through the Application, with its inbox row as the current one. One
+        person's updates are handled one at a time, in the order stored; different people's may overlap
+        (while one waits for the disk or Telegram, the next goes on, and their commits share a flush)."""
+        key = _sender_key(data)
         token = CURRENT.set(Current(inbox_id))
+        lock = self._locks.get(key)
+        if lock is None:
+            lock = self._locks[key] = asyncio.Lock()
+        self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
             update = Update.de_json(data, self.app.bot)
-            async with self._lock:  # one update at a time, in the order stored
+            async with lock:
                 await self.app.process_update(update)
             self.handled += 1
         finally:
             CURRENT.reset(token)
+            self._waiting[key] -= 1
+            if not self._waiting[key]:
+                del self._waiting[key]
+                del self._locks[key]
 
-    async def submit(self, items: list[dict[str, Any]]) -> int:
+    async def handle_all(self, todo: list[tuple[int, dict[str, Any]]]) -> None:
+        """Handle a stored batch: each person's updates in order, up to CONCURRENT people at once."""
+        if len(todo) <= 1:
+            for inbox_id, data in todo:
+                await self.handle(inbox_id, data)
+            return
+        chains: dict[object, list[tuple[int, dict[str, Any]]]] = {}
+        for item in todo:
+            chains.setdefault(_sender_key(item[1]), []).append(item)
+        gate = asyncio.Semaphore(self.CONCURRENT)
+
+        async def run(chain: list[tuple[int, dict[str, Any]]]) -> None:
+            async with gate:
+                for inbox_id, data in chain:
+                    await self.handle(inbox_id, data)
+
+        await asyncio.gather(*(run(chain) for chain in chains.values()))
+
+    async def submit(self, items: list[dict[str, Any]], raws: list[str] | None = None) -> int:
         """Store a batch, then handle it. Returns how many were handled."""
-        todo = await self.store(items)
-        for inbox_id, data in todo:
-            await self.handle(inbox_id, data)
+        todo = await self.store(items, raws)
+        await self.handle_all(todo)
         return len(todo)
 
     async def recover(self) -> int:
@@ -269,6 +316,76 @@ class Intake:
             self._worker.cancel()
 
 
+_DECODER = json.JSONDecoder()
+_WS = " \t\n\r"
+
+
+def split_updates(body: bytes) -> list[tuple[dict[str, Any], str]]:
+    """A getUpdates answer (`{"ok": true, "result": [...]}`) as (update, the update's own JSON text) pairs,
+    read in one pass: each update is decoded where it stands, and its text is the slice it was decoded from."""
+    text = body.decode("utf-8")
+    pos = _skip(text, 0)
+    if text[pos:pos + 1] != "{":
+        raise TelegramError("getUpdates: the answer is not a JSON object")
+    pos += 1
+    pairs: list[tuple[dict[str, Any], str]] | None = None
+    ok = False
+    while True:
+        pos = _skip(text, pos)
+        if text[pos:pos + 1] == "}":
+            break
+        key, pos = _DECODER.raw_decode(text, pos)
+        pos = _skip(text, pos)
+        if text[pos:pos + 1] != ":":
+            raise TelegramError("getUpdates: malformed answer")
+        pos = _skip(text, pos + 1)
+        if key == "result" and text[pos:pos + 1] == "[":
+            pairs, pos = _split_array(text, pos + 1)
+        else:
+            value, pos = _DECODER.raw_decode(text, pos)
+            if key == "ok":
+                ok = value is True
+        pos = _skip(text, pos)
+        if text[pos:pos + 1] == ",":
+            pos += 1
+    if not ok or pairs is None:
+        raise TelegramError("getUpdates: the answer is not ok")
+    return pairs
+
+
+def _skip(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in _WS:
+        pos += 1
+    return pos
+
+
+def _split_array(text: str, pos: int) -> tuple[list[tuple[dict[str, Any], str]], int]:
+    out: list[tuple[dict[str, Any], str]] = []
+    while True:
+        pos = _skip(text, pos)
+        if text[pos:pos + 1] == "]":
+            return out, pos + 1
+        start = pos
+        value, pos = _DECODER.raw_decode(text, pos)
+        if isinstance(value, dict):
+            out.append((value, text[start:pos]))
+        pos = _skip(text, pos)
+        if text[pos:pos + 1] == ",":
+            pos += 1
+        elif text[pos:pos + 1] != "]":
+            raise TelegramError("getUpdates: malformed result array")
+
+
+async def get_updates(bot: Any, params: dict[str, Any], read_timeout: float) -> list[tuple[dict[str, Any], str]]:
+    """getUpdates through the bot's own polling request object (its error handling: 401, 409, 429, 5xx),
+    but keeping the answer's bytes, so each update is stored as the text that arrived."""
+    request = bot._request[0]  # python-telegram-bot's getUpdates request (v22), as Bot._do_post picks it
+    data = RequestData(parameters=[RequestParameter.from_input(k, v) for k, v in params.items()])
+    body = await request._request_wrapper(url=f"{bot.base_url}/getUpdates", method="POST", request_data=data,
+                                          read_timeout=read_timeout)
+    return split_updates(body)
+
+
 async def poll(intake: Intake, *, timeout: int = 30, stop: asyncio.Event | None = None,
                on_error: Callable[[Exception], Awaitable[None]] | None = None) -> None:
     """Long polling with the inbox as the queue: get a batch, commit it, and only then ask for the next
@@ -282,8 +399,7 @@ async def poll(intake: Intake, *, timeout: int = 30, stop: asyncio.Event | None 
             data: dict[str, Any] = {"timeout": timeout, "allowed_updates": Update.ALL_TYPES}
             if offset is not None:
                 data["offset"] = offset
-            # Bot._post returns the raw JSON list, so the update is stored as it arrived (no to_dict round trip)
-            batch = await bot._post("getUpdates", data, read_timeout=timeout + 10)
+            batch = await get_updates(bot, data, read_timeout=timeout + 10)
         except Exception as exc:
             if on_error is not None:
                 await on_error(exc)
@@ -292,20 +408,22 @@ async def poll(intake: Intake, *, timeout: int = 30, stop: asyncio.Event | None 
             backoff = min(backoff * 2, 60.0)
             continue
         backoff = 1.0
-        if not isinstance(batch, list) or not batch:
+        if not batch:
             await asyncio.sleep(0)  # an answer that came at once (a local Bot API) must not starve the loop
             continue
         try:
-            todo = await intake.store([u for u in batch if isinstance(u, dict)])
+            todo = await intake.store([u for u, _ in batch], [raw for _, raw in batch])
+            await intake.app.services.db.flush()  # the batch on disk: one fsync for all of it
         except Exception as exc:  # a full disk, a locked database: not confirmed, so Telegram keeps them
             log.error("could not store %d updates (%s); they stay with Telegram", len(batch), exc)
             await _sleep_or_stop(stop, backoff)
             backoff = min(backoff * 2, 60.0)
             continue
-        # only now, with the batch committed, does the next getUpdates confirm it to Telegram
-        offset = max(int(u["update_id"]) for u in batch if isinstance(u, dict)) + 1
-        for inbox_id, upd in todo:
-            await intake.handle(inbox_id, upd)
+        # only now, with the batch on disk, does the next getUpdates confirm it to Telegram
+        ids = [u["update_id"] for u, _ in batch if isinstance(u.get("update_id"), int)]
+        if ids:
+            offset = max(ids) + 1
+        await intake.handle_all(todo)
 
 
 async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:

@@ -2,6 +2,8 @@
 
 - before the first visible answer to an update, that update is marked handled in the inbox, durably, so that
   a restart never handles twice something a person already saw an answer to (`bot.intake`);
+- before anything visible leaves, every commit so far is flushed to disk (group commit, `storage.db`): a
+  "saved" a person reads is on disk, and the updates handled meanwhile share the fsync;
 - a message Telegram rejects for its HTML ("can't parse entities": a name with "<3", a broken tag) is logged
   and sent again as plain text, never dropped;
 - `ChatRateLimiter`: python-telegram-bot's `AIORateLimiter` (30 messages/s overall, 20/min per group) plus
@@ -39,15 +41,19 @@ def plain(text: str) -> str:
 
 class SafeBot(ExtBot[None]):
     def __init__(self, *args: Any, before_first_send: Callable[[int], Awaitable[None]] | None = None,
-                 **kwargs: Any) -> None:
+                 before_visible: Callable[[], Awaitable[None]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._before_first_send = before_first_send
+        self._before_visible = before_visible
 
     async def _do_post(self, endpoint: str, data: dict[str, Any], **kwargs: Any) -> Any:
-        current = CURRENT.get()
-        if current is not None and not current.marked and endpoint in VISIBLE and self._before_first_send:
-            current.marked = True
-            await self._before_first_send(current.inbox_id)
+        if endpoint in VISIBLE:
+            current = CURRENT.get()
+            if current is not None and not current.marked and self._before_first_send:
+                current.marked = True
+                await self._before_first_send(current.inbox_id)
+            if self._before_visible is not None:
+                await self._before_visible()
         try:
             return await super()._do_post(endpoint, data, **kwargs)
         except BadRequest as exc:

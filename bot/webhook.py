@@ -35,16 +35,18 @@ class _TelegramHandler(tornado.web.RequestHandler):
             self.set_status(403)
             return
         try:
-            data = json.loads(self.request.body)
+            raw = self.request.body.decode("utf-8")
+            data = json.loads(raw)
         except ValueError:
             self.set_status(400)
             return
         if not isinstance(data, dict):
             self.set_status(400)
             return
-        todo = await self.intake.store([data])  # committed before anything else
+        todo = await self.intake.store([data], [raw])  # committed before anything else, as it arrived
         for inbox_id, update in todo:
             await self.intake.handle(inbox_id, update)
+        await self.intake.app.services.db.flush()  # on disk (shared with the requests handled meanwhile)
         self.set_status(200)
 
 

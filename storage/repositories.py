@@ -196,6 +196,17 @@ class TaskCache:
             for key in [k for k in self.tasks if k[0] == commune_id]:
                 del self.tasks[key]
 
+    def replace(self, task: Task) -> None:
+        """Put a task that changed into the cached plan it belongs to."""
+        cached = self.tasks.get((task.commune_id, task.plan_id))
+        if cached is None:
+            return
+        for i, old in enumerate(cached):
+            if old.id == task.id:
+                cached[i] = task
+                return
+        self.drop(task.commune_id)
+
     async def check(self, db: Database) -> None:
         """Drop everything when another connection (the CLI importing a plan) has committed."""
         generation = await db.generation()
@@ -579,25 +590,30 @@ class TaskRepo:
         return [dict(r) for r in rows]
 
     async def refresh_progress(self, task_id: int) -> None:
-        """Set the task's status and percent from its latest report that still counts."""
-        self.cache.drop()
+        """Set the task's status and percent from its latest report that still counts. The cached plan gets
+        the changed task in place (a rollback drops the whole cache: `TaskCache.check`)."""
         row = await self.db.fetchone(
             "SELECT percent, status, note, created_at FROM progress_reports WHERE task_id = ? AND undone = 0"
             " ORDER BY created_at DESC, id DESC LIMIT 1",
             (task_id,),
         )
         if row is None:
-            await self.db.execute(
+            changed = await self.db.fetchone(
                 "UPDATE tasks SET status = 'not_started', percent = 0, note = NULL, last_report_at = NULL"
-                " WHERE id = ?", (task_id,),
+                " WHERE id = ? RETURNING *", (task_id,),
             )
-            return
-        status = row["status"] or ("done" if row["percent"] == 100 else "in_progress")
-        percent = row["percent"] if row["percent"] is not None else (100 if status == "done" else None)
-        await self.db.execute(
-            "UPDATE tasks SET status = ?, percent = COALESCE(?, percent), note = ?, last_report_at = ? WHERE id = ?",
-            (status, percent, row["note"], row["created_at"], task_id),
-        )
+        else:
+            status = row["status"] or ("done" if row["percent"] == 100 else "in_progress")
+            percent = row["percent"] if row["percent"] is not None else (100 if status == "done" else None)
+            changed = await self.db.fetchone(
+                "UPDATE tasks SET status = ?, percent = COALESCE(?, percent), note = ?, last_report_at = ?"
+                " WHERE id = ? RETURNING *",
+                (status, percent, row["note"], row["created_at"], task_id),
+            )
+        if changed is None:
+            self.cache.drop()
+        else:
+            self.cache.replace(_task(changed))
 
 
 class ReportRepo:

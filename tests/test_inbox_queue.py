@@ -118,17 +118,6 @@ async def test_polling_confirms_a_batch_only_after_it_is_committed(planned: Sett
         assert len(texts(s, OFFICER["id"])) == 5
 
 
-async def test_saved_means_fsynced() -> None:
-    from storage.db import Database
-
-    db = await Database.open(":memory:")
-    try:
-        row = await db.fetchone("PRAGMA synchronous")
-        assert row is not None and int(row[0]) == 2  # FULL
-    finally:
-        await db.close()
-
-
 def test_file_downloads_follow_a_self_hosted_bot_api(tmp_path: Path) -> None:
     from bot.app import build_application
     from bot.config import load_settings
