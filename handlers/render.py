@@ -47,6 +47,8 @@ def readback_text(t: Translator, payload: dict[str, Any], state: str = "pending"
             lines.append(t("readback.pick", hint=esc(payload["items"][idx]["hint"] or payload["text"][:40])))
         elif saveable(payload):
             lines.append(t("readback.confirm"))
+        elif payload["items"] and all(i["problem"] == "not_yours" for i in payload["items"]):
+            lines.append(t("readback.only_yours"))
         else:
             lines.append(t("readback.nothing"))
     return "\n".join(lines)

@@ -211,3 +211,54 @@ def test_kpis_from_targets(text: str, key: str, target: float, op: str) -> None:
 
 def test_a_rate_that_is_not_a_kpi() -> None:
     assert kpi_of("Đạt tỷ lệ giải ngân đạt 100% KH.") is None
+
+
+def test_a_plan_read_as_another_years_moves_every_due_date_with_it() -> None:
+    """The seed is the 2023 plan; read as 2026's, each deadline keeps its place in the plan's year, whether
+    written as a date, a month, a quarter, a year, or not at all, recurring ones included."""
+    from bot.core.plan_import import read_plan
+
+    data = (SEEDS / "ke-hoach-cchc-2023-duc-phong.md").read_bytes()
+    as_written = {t.code: t for t in read_plan("p.md", data).tasks}
+    moved = read_plan("p.md", data, year=2026)
+    assert moved.year == 2026
+    assert any(n.key == "year_moved" for n in moved.warnings)
+    for t in moved.tasks:
+        old = as_written[t.code]
+        assert t.recurrence == old.recurrence
+        if old.due_date is None:
+            assert t.due_date is None
+            continue
+        assert t.due_date is not None and t.due_date.year == old.due_date.year + 3, (t.code, old.due_date)
+        assert (t.due_date.month, t.due_date.day) == (old.due_date.month, old.due_date.day) or (
+            old.due_date.month, old.due_date.day) == (2, 29)
+    # the same year as written moves nothing and says nothing
+    same = read_plan("p.md", data, year=2023)
+    assert not any(n.key == "year_moved" for n in same.warnings)
+    assert [t.due_date for t in same.tasks] == [as_written[t.code].due_date for t in same.tasks]
+
+
+def test_deadline_years_move_by_the_shift() -> None:
+    from datetime import date
+
+    from bot.core.plan_import import parse_deadline
+
+    assert parse_deadline("15/12/2023", 2026, 3) == (date(2026, 12, 15), "none")
+    assert parse_deadline("Tháng 01/2024", 2026, 3)[0] == date(2027, 1, 31)
+    assert parse_deadline("Quý II năm 2023", 2026, 3)[0] == date(2026, 6, 30)
+    assert parse_deadline("Quý III", 2026, 3)[0] == date(2026, 9, 30)
+    assert parse_deadline("Trong năm 2023", 2026, 3)[0] == date(2026, 12, 31)
+    assert parse_deadline("29/02/2024", 2025, 1)[0] == date(2025, 2, 28)
+    assert parse_deadline("Hằng tháng", 2026, 3) == (date(2026, 1, 31), "monthly")
+
+
+@pytest.mark.parametrize("text, due", [
+    ("Tháng 01/2024", date(2024, 1, 31)),
+    ("tháng 01 năm 2024", date(2024, 1, 31)),
+    ("Trước tháng 6-2023", date(2023, 6, 30)),
+    ("Quý 02/2023", date(2023, 6, 30)),
+    ("quý IV năm 2023", date(2023, 12, 31)),
+    ("Tháng 12", date(2023, 12, 31)),
+])
+def test_month_and_quarter_deadlines_in_the_ways_plans_write_them(text: str, due: date) -> None:
+    assert parse_deadline(text, 2023)[0] == due

@@ -363,3 +363,14 @@ async def test_undo_right_after_saving_needs_no_question(plan_session: OfflineSe
     await s.press(OFFICER, "Lưu")
     await s.send_text(OFFICER, "/hoantac")
     assert (await _task(s, "1.1")).percent != 40
+
+
+async def test_a_task_of_another_unit_is_refused_with_the_reason_and_the_way_out(
+        plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(OFFICER, "nv 4.1 đạt 90%")  # 4.1 is led by the office (văn phòng), not tư pháp
+    reply = last(s, OFFICER["id"])
+    assert "bộ phận mình chủ trì" in reply and "/giao" in reply and "Không có gì để lưu" not in reply
+    assert not s.buttons(OFFICER["id"])
+    await s.send_text(OFFICER, "nv 4.1 đạt 90%, nv 1.1 đạt 20%")  # one of them is theirs: that one is saved
+    assert "Bấm ✅ Lưu" in last(s, OFFICER["id"])

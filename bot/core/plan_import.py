@@ -165,13 +165,24 @@ def clean(line: str) -> str:
 _ROMAN_Q = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _D_DATE = re.compile(r"\b(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})\b")
 _D_WORDY = re.compile(r"\bngay (\d{1,2}) thang (\d{1,2}) nam (\d{4})\b")
-_D_QUARTER = re.compile(r"\bquy (iv|iii|ii|i|[1-4])\b(?:\s*(?:nam|/)\s*(\d{4}))?")
-_D_MONTH = re.compile(r"\bthang (1[0-2]|[1-9])\b(?:\s*(?:nam|/)\s*(\d{4}))?")
+_D_QUARTER = re.compile(r"\bquy (iv|iii|ii|i|0?[1-4])\b(?:\s*(?:nam|/|-)\s*(\d{4}))?")
+_D_MONTH = re.compile(r"\bthang (1[0-2]|0?[1-9])\b(?:\s*(?:nam|/|-)\s*(\d{4}))?")
 _D_YEAR = re.compile(r"\b(?:trong|ca|hang|cuoi) nam\b|\bnam (\d{4})\b|\bthuong xuyen\b")
 
 
-def parse_deadline(text: str | None, year: int) -> tuple[date | None, str]:
-    """(due date, recurrence) of a deadline as plans write it (domain.md's table)."""
+def _moved(d: date, shift: int) -> date:
+    if not shift:
+        return d
+    try:
+        return d.replace(year=d.year + shift)
+    except ValueError:  # 29 February into a common year
+        return d.replace(year=d.year + shift, day=28)
+
+
+def parse_deadline(text: str | None, year: int, shift: int = 0) -> tuple[date | None, str]:
+    """(due date, recurrence) of a deadline as plans write it (domain.md's table). `shift` moves the years
+    written in the deadline (a plan of 2023 read as this year's: every written year + 3, so "15/12/2023"
+    and "tháng 1/2024" keep their place in the plan); deadlines without a year take `year`."""
     if not text:
         return None, "none"
     s = fold(text)
@@ -185,18 +196,18 @@ def parse_deadline(text: str | None, year: int) -> tuple[date | None, str]:
     if m:
         d = safe_date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
         if d is not None:
-            return d, "periodic" if periodic else "none"
+            return _moved(d, shift), "periodic" if periodic else "none"
     m = _D_QUARTER.search(s)
     if m:
-        y = int(m.group(2)) if m.group(2) else year
-        return quarter_bounds(y, _ROMAN_Q[m.group(1)])[1], "periodic" if periodic else "none"
+        y = int(m.group(2)) + shift if m.group(2) else year
+        return quarter_bounds(y, _ROMAN_Q[m.group(1).lstrip("0")])[1], "periodic" if periodic else "none"
     m = _D_MONTH.search(s)
     if m:
-        y = int(m.group(2)) if m.group(2) else year
+        y = int(m.group(2)) + shift if m.group(2) else year
         return month_end(y, int(m.group(1))), "periodic" if periodic else "none"
     m = _D_YEAR.search(s)
     if m:
-        y = int(m.group(1)) if m.group(1) else year
+        y = int(m.group(1)) + shift if m.group(1) else year
         return date(y, 12, 31), "continuous"
     if continuous:
         return date(year, 12, 31), "continuous"
@@ -322,8 +333,13 @@ def read_plan(filename: str, data: bytes, *, year: int | None = None) -> Importe
 
 def read_plan_lines(raw_lines: list[str], *, year: int | None = None) -> ImportedPlan:
     title = _plan_title(raw_lines)
-    plan_year = year or _plan_year(title, raw_lines)
+    written_year = _plan_year(title, raw_lines)
+    plan_year = year or written_year
     warnings: list[Note] = []
+    # read as another year's plan: every year written in a deadline moves with it
+    shift = year - written_year if year and written_year else 0
+    if shift:
+        warnings.append(Note("year_moved", {"written": written_year, "year": year}))
     if plan_year is None:
         plan_year = date.today().year
         warnings.append(Note("no_year", {"year": plan_year}))
@@ -338,10 +354,10 @@ def read_plan_lines(raw_lines: list[str], *, year: int | None = None) -> Importe
     unit_texts: dict[str, tuple[str, str]] = {}
     inferred: list[str] = []
     if criteria:
-        tasks, unit_texts = _merge_criteria(criteria, leaves, plan_year, warnings)
+        tasks, unit_texts = _merge_criteria(criteria, leaves, plan_year, warnings, shift)
     else:
         for d in leaves:
-            spec, texts = _spec(d, plan_year)
+            spec, texts = _spec(d, plan_year, shift)
             if d.kind == "bullet":
                 spec.targets = list(area_targets.get(area_numbers.get(d.code.split(".")[0], ""), [])) + spec.targets
                 if not spec.lead_units:
@@ -510,10 +526,10 @@ def _leaves(drafts: list[_Draft]) -> list[_Draft]:
     return [d for d in drafts if not any(c != d.code and c.startswith(d.code + ".") for c in codes)]
 
 
-def _spec(d: _Draft, year: int) -> tuple[TaskSpec, tuple[str, str]]:
+def _spec(d: _Draft, year: int, shift: int = 0) -> tuple[TaskSpec, tuple[str, str]]:
     lead_text, support_text = d.text("lead"), d.text("support")
     deadline_text = d.text("deadline") or None
-    due, recurrence = parse_deadline(deadline_text, year)
+    due, recurrence = parse_deadline(deadline_text, year, shift)
     title = d.title.strip().rstrip(" .:;")
     return TaskSpec(
         code=d.code,
@@ -604,7 +620,7 @@ def _read_criteria_table(rows: list[str], warnings: list[Note]) -> list[tuple[_D
 
 
 def _merge_criteria(
-    criteria: list[tuple[_Draft, list[str]]], body: list[_Draft], year: int, warnings: list[Note]
+    criteria: list[tuple[_Draft, list[str]]], body: list[_Draft], year: int, warnings: list[Note], shift: int = 0,
 ) -> tuple[list[TaskSpec], dict[str, tuple[str, str]]]:
     from rapidfuzz import fuzz
 
@@ -615,7 +631,7 @@ def _merge_criteria(
         draft.add("lead", lead)
         draft.add("support", support)
         draft.add("deadline", deadline)
-        spec, t = _spec(draft, year)
+        spec, t = _spec(draft, year, shift)
         tasks.append(spec)
         texts[spec.code] = t
     folded = [fold(t.title) for t in tasks]
@@ -626,7 +642,7 @@ def _merge_criteria(
             sc = fuzz.token_set_ratio(title, ft)
             if sc > score:
                 best, score = i, sc
-        body_spec, body_texts = _spec(d, year)
+        body_spec, body_texts = _spec(d, year, shift)
         if best >= 0 and score >= 75:
             crit = tasks[best]
             crit.targets.extend(x for x in body_spec.targets if x not in crit.targets)
