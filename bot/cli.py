@@ -257,6 +257,7 @@ def _now(value: str | None) -> datetime:
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
+    from bot.batch_parse import parse_stream
     from bot.core.parse import parse_message
 
     now = _now(args.now)
@@ -272,31 +273,9 @@ def cmd_parse(args: argparse.Namespace) -> int:
             stream = open(args.jsonl, encoding="utf-8")  # noqa: SIM115
         except OSError:
             raise CliError(_t("file_missing", path=args.jsonl)) from None
-    status = EXIT_OK
-    out: list[str] = []  # written in blocks, not a write per line
     with stream:
-        for lineno, line in enumerate(stream, 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-                if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-                    raise ValueError('need an object with a "text" string')
-            except ValueError as exc:
-                print(f"{_t('error_prefix')}: " + _t("bad_line", line=lineno, reason=str(exc)), file=sys.stderr)
-                status = EXIT_ERROR
-                continue
-            result = parse_message(obj["text"], now).to_dict()
-            for key, value in obj.items():
-                if key != "text" and key not in result:
-                    result[key] = value
-            out.append(json.dumps(result, ensure_ascii=False))
-            if len(out) >= 512:
-                sys.stdout.write("\n".join(out) + "\n")
-                out.clear()
-    if out:
-        sys.stdout.write("\n".join(out) + "\n")
-    return status
+        status = parse_stream(stream, now, translate=_t)
+    return EXIT_ERROR if status else EXIT_OK
 
 
 # -- import-plan --------------------------------------------------------------------------------

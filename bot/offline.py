@@ -12,6 +12,7 @@ import itertools
 import json
 import random
 import re
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -116,7 +117,8 @@ class OfflineBotAPI(BaseRequest):
         self.faults = faults
         self.calls: list[SentCall] = []
         self.listeners: list[Callable[[SentCall], None]] = []
-        self.messages: dict[tuple[int, int], dict[str, Any]] = {}
+        #: the latest MESSAGES_KEPT messages by (chat, message id), as Telegram's servers would show them
+        self.messages: OrderedDict[tuple[int, int], dict[str, Any]] = OrderedDict()
         self.latest_with_buttons: dict[int, dict[str, Any]] = {}
         #: per chat, the bot's messages as they were *sent* with buttons, newest last (replay's `"on": N`)
         self.sent_with_buttons: dict[int, list[dict[str, Any]]] = {}
@@ -213,14 +215,19 @@ class OfflineBotAPI(BaseRequest):
         return {"id": chat_id, "type": "private" if chat_id > 0 else "group", "first_name": "chat",
                 "title": None if chat_id > 0 else "group"}
 
-    #: how many sent-with-buttons messages are remembered per chat
+    #: how many sent-with-buttons messages are remembered per chat, and messages in all
     SENT_KEPT = 50
+    MESSAGES_KEPT = 5000
 
     def _store_message(self, chat_id: int, message: dict[str, Any], markup: Any, *, sent: bool = True
                        ) -> dict[str, Any]:
         if markup:
             message["reply_markup"] = json.loads(markup) if isinstance(markup, str) else markup
-        self.messages[(chat_id, message["message_id"])] = message
+        key = (chat_id, message["message_id"])
+        self.messages[key] = message
+        self.messages.move_to_end(key)
+        if len(self.messages) > self.MESSAGES_KEPT:  # a long replay keeps a bounded memory
+            self.messages.popitem(last=False)
         if self._buttons(markup):
             self.latest_with_buttons[chat_id] = message
             if sent:

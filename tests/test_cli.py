@@ -257,3 +257,22 @@ def test_replay_press_on_an_older_message_with_the_buttons_it_was_sent_with(run_
     r = run_cli("replay", str(_script(tmp_path / "bad2.jsonl", [
         {"at": "2026-11-27T09:05:00+07:00", "from": cuong, "text": "hi", "on": 1}])), "--db", db)
     assert r.returncode != 0 and '"on"' in r.stderr
+
+
+def test_a_big_jsonl_batch_on_several_processes_keeps_order_fields_and_line_numbers(run_cli: Any,
+                                                                                  tmp_path: Path) -> None:
+    lines = [json.dumps({"text": f"nv 1.{i % 9 + 1} đạt {i % 100}%", "id": i}, ensure_ascii=False)
+             for i in range(3000)]
+    lines[2500] = "{not json"
+    src = tmp_path / "big.jsonl"
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    outs = {}
+    for workers in ("1", "2"):
+        r = run_cli("parse", "--now", "2026-11-27T15:00:00+07:00", "--jsonl", str(src),
+                    env={"CCHC_PARSE_WORKERS": workers})
+        assert r.returncode == 1 and "2501" in r.stderr, r.stderr
+        outs[workers] = r.stdout
+        got = [json.loads(x) for x in r.stdout.splitlines()]
+        assert [g["id"] for g in got] == [i for i in range(3000) if i != 2500]
+        assert got[17]["progress"][0]["percent"] == 17 and got[17]["progress"][0]["task_ref"] == "1.9"
+    assert outs["1"] == outs["2"]
