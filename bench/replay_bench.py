@@ -42,7 +42,6 @@ import asyncio, sys
 from pathlib import Path
 from telegram import InlineKeyboardButton as B, InlineKeyboardMarkup
 from telegram.ext import TypeHandler
-import handlers
 import bot.app
 from bot.config import load_settings
 from bot.replay import load_script, run_replay
@@ -58,7 +57,7 @@ def register(app):
             await update.effective_message.reply_text("ok", reply_markup=KEYS)
     app.add_handler(TypeHandler(object, handler))
 
-handlers.register_handlers = bot.app.register_handlers = register
+bot.app.register_handlers = register
 settings = load_settings(env_file=None, db_path=Path(sys.argv[2]))
 asyncio.run(run_replay(settings, load_script(Path(sys.argv[1])), files_dir=Path(sys.argv[2]).parent, out=sys.stdout))
 """

@@ -3,71 +3,26 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from telegram import BotCommand, Update
-from telegram.ext import Application, ApplicationBuilder, CallbackContext, ContextTypes, ExtBot
+from telegram import BotCommand
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import redact
 from bot.config import Settings
 from bot.core.clock import Clock, SystemClock
-from bot.core.models import Officer
 from bot.core.permissions import COMMANDS
-from bot.i18n import Translator, translator
+from bot.i18n import translator
 from bot.intake import Intake
+from bot.offline import OFFLINE_TOKEN
 from bot.retry import RetryingRequest
 from bot.safebot import ChatRateLimiter, SafeBot
-from bot.services import RequestState, Services
+from bot.services import Services
+from handlers.context import BotContext, CCHCApplication
+from handlers.registry import register_handlers
+from jobs.rebuild import rebuild_jobs
 
 log = logging.getLogger(__name__)
-
-
-class CCHCApplication(Application):
-    """An Application that carries its typed services."""
-
-    def __init__(self, *, services: Services, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.services = services
-        self.intake: Intake  # set by build_application
-
-
-class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
-    """The context every handler receives: `context.services`, `context.officer`, `context.t`."""
-
-    _update_id: int | None = None
-
-    @classmethod
-    def from_update(cls, update: object, application: Application) -> BotContext:
-        ctx = super().from_update(update, application)
-        ctx._update_id = update.update_id if isinstance(update, Update) else None
-        return ctx
-
-    @property
-    def services(self) -> Services:
-        app = self.application
-        if not isinstance(app, CCHCApplication):
-            raise TypeError("BotContext needs a CCHCApplication")
-        return app.services
-
-    _state: RequestState | None = None
-
-    @property
-    def state(self) -> RequestState:
-        """What the pipeline learned about this update; PTB makes one context per update, so it lives and
-        dies with the update (nothing kept per update_id, nothing to leak)."""
-        if self._state is None:
-            self._state = RequestState()
-        return self._state
-
-    @property
-    def officer(self) -> Officer | None:
-        return self.state.officer
-
-    @property
-    def t(self) -> Translator:
-        officer = self.officer
-        return translator(officer.locale if officer else self.services.settings.locale)
 
 
 def build_application(
@@ -79,9 +34,6 @@ def build_application(
     Updates enter through `app.intake` (stored, then handled), never through PTB's Updater. The rate
     limiter (Telegram's 30 msg/s overall, 20/min per group, 1/s per private chat) is on when serving Telegram.
     """
-    from bot.offline import OFFLINE_TOKEN
-    from handlers import register_handlers
-
     redact.install(settings.token.get_secret_value() if settings.token else None)
     clock = clock or SystemClock(settings.tz)
     services = Services(settings=settings, clock=clock, db_path=settings.db_path)
@@ -128,8 +80,6 @@ def build_application(
 
 async def on_startup(app: Application) -> None:
     """Open storage, set the Vietnamese command menu, rebuild scheduled jobs from the database."""
-    from jobs import rebuild_jobs
-
     assert isinstance(app, CCHCApplication)
     await app.services.open()
     t = translator("vi")

@@ -42,7 +42,7 @@ def _parse_workers() -> int:
 
 def _blocks(stream: Iterable[str], size: int) -> Iterator[tuple[int, list[str]]]:
     """(number of the first line, lines) blocks of a JSON-lines stream."""
-    lineno, block = 1, []
+    lineno, block = 1, list[str]()
     for n, line in enumerate(stream, 1):
         if not block:
             lineno = n

@@ -10,10 +10,10 @@ from typing import Any
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 
-from bot.app import BotContext
 from bot.core.models import Officer
 from bot.core.permissions import Perm, allowed
 from bot.i18n import esc
+from handlers.context import BotContext
 
 Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 

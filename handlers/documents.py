@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.app import BotContext
 from bot.core.models import Officer
 from bot.core.parse import find_refs, prepare
 from bot.core.permissions import Perm, allowed
@@ -18,6 +17,7 @@ from bot.services_plan import store_plan
 from bot.tasks import may_report_on
 from bot.worker import off_loop
 from handlers.common import edit_html, esc, reply, send_html
+from handlers.context import BotContext
 
 MAX_FILE = 20 * 1024 * 1024  # what the Bot API lets a bot download
 PREVIEW_TTL = timedelta(hours=2)

@@ -7,8 +7,8 @@ import uuid
 
 from telegram import Update
 
-from bot.app import BotContext
 from bot.intake import CURRENT
+from handlers.context import BotContext
 
 log = logging.getLogger(__name__)
 

@@ -16,9 +16,10 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.app import BotContext
 from bot.core.parse import DossierFigures, ParseResult, ProgressItem, parse_message
 from handlers.common import esc, reply, send_html
+from handlers.context import BotContext
+from handlers.readback_send import send_readback
 from handlers.render import short
 
 FORM_MINUTES = 30
@@ -208,7 +209,6 @@ async def _finish_dossier(update: Update, context: BotContext, form: dict[str, A
 
 
 async def _readback(update: Update, context: BotContext, result: ParseResult, text: str) -> None:
-    from handlers.reports import _send_readback
 
     officer = context.officer
     chat = update.effective_chat
@@ -218,4 +218,4 @@ async def _readback(update: Update, context: BotContext, result: ParseResult, te
         officer, result, text=text, chat_id=chat.id, source_message_id=None, inbox_id=context.state.inbox_id,
         now=services.clock.now(),
     )
-    await _send_readback(update, context, pending, in_group=False)
+    await send_readback(update, context, pending, in_group=False)

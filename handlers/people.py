@@ -7,12 +7,12 @@ from datetime import datetime, timedelta
 
 from telegram import Update
 
-from bot.app import BotContext
 from bot.core.absence import Leave, parse_absence
 from bot.core.domain import ROLES, UNIT_KEYS
 from bot.core.models import Officer
 from bot.core.permissions import Perm, allowed, role_change_refusal
 from handlers.common import deny, esc, reply, requires, send_html
+from handlers.context import BotContext
 from handlers.start import role_names, start
 
 INVITE_DAYS = 7

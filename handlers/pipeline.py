@@ -15,10 +15,10 @@ from datetime import datetime
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
-from bot.app import BotContext, CCHCApplication
 from bot.core.permissions import COMMANDS, allowed
 from bot.intake import CURRENT
 from handlers.common import deny, reply
+from handlers.context import BotContext, CCHCApplication
 from jobs import schedule_at
 
 log = logging.getLogger(__name__)

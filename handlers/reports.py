@@ -7,22 +7,24 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import timedelta
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
-from telegram.error import Forbidden
 
-from bot.app import BotContext
 from bot.core.absence import parse_absence
 from bot.core.models import Officer
 from bot.core.parse import find_refs, parse_message, percent_over_100, prepare
 from bot.core.permissions import Perm, allowed
 from bot.core.text import fold
 from handlers.common import button, edit_html, esc, reply, send_html
+from handlers.context import BotContext
+from handlers.forms import consume
+from handlers.people import record_leave
+from handlers.readback_send import forged, send_readback
 from handlers.render import fmt_date, readback_buttons, readback_text
-from jobs import cancel, schedule_at
+from handlers.tasks import my_tasks, one_task
+from jobs import cancel
 
 log = logging.getLogger(__name__)
 
@@ -62,11 +64,8 @@ async def text_message(update: Update, context: BotContext) -> None:
         return
     text = message.text
     in_group = chat.type != ChatType.PRIVATE
-    if not in_group:
-        from handlers.forms import consume
-
-        if await consume(update, context):
-            return
+    if not in_group and await consume(update, context):
+        return
     if in_group:
         addressed, text = _addressed_in_group(message, context)
         if not addressed:
@@ -85,46 +84,7 @@ async def text_message(update: Update, context: BotContext) -> None:
         officer, result, text=text, chat_id=officer.telegram_id if in_group else chat.id,
         source_message_id=message.message_id, inbox_id=context.state.inbox_id, now=now, source_chat_id=chat.id,
     )
-    await _send_readback(update, context, pending, in_group=in_group)
-
-
-async def _send_readback(update: Update, context: BotContext, pending: dict[str, Any], *, in_group: bool) -> None:
-    services = context.services
-    text = readback_text(context.t, pending["payload"])
-    markup = readback_buttons(context.t, pending)
-    sent: Message | None = None
-    if in_group:  # read-backs go to the private chat so the group stays quiet
-        try:
-            sent = await context.bot.send_message(
-                pending["chat_id"], text, parse_mode="HTML", reply_markup=markup
-            )
-            await reply(update, context, "group.moved_private")
-        except Forbidden:
-            sent = None
-    if sent is None:
-        sent = await send_html(update, context, text, markup=markup)
-    if sent is not None:
-        await services.repos.pending.update(pending["id"], bot_message_id=sent.message_id, chat_id=sent.chat.id)
-    if markup is not None:
-        when = services.clock.now() + timedelta(minutes=services.settings.readback_minutes)
-        schedule_at(context.application, expire_readback, when, f"readback:{pending['id']}", pending["id"])
-
-
-async def expire_readback(context: BotContext) -> None:
-    """An unconfirmed read-back becomes a draft: kept, still savable, and the sender is shown so."""
-    job = context.job
-    if job is None:
-        return
-    pending_id = int(str(job.data))
-    services = context.services
-    pending = await services.reports.expire(pending_id)
-    if pending is None or pending["bot_message_id"] is None:
-        return
-    officer = await services.repos.officers.by_id(pending["officer_id"])
-    t = services.t(officer)
-    await edit_html(context, pending["chat_id"], pending["bot_message_id"],
-                    readback_text(t, pending["payload"], "draft") + "\n" + t("readback.draft_hint"),
-                    readback_buttons(t, pending))
+    await send_readback(update, context, pending, in_group=in_group)
 
 
 async def _own_press(
@@ -149,7 +109,7 @@ async def _own_pending(
     _, officer, m = pressed
     pending = await context.services.repos.pending.get(int(m.group("id"))) if m else None
     if m is None or pending is None or pending["officer_id"] != officer.id:
-        await _forged(update, context)
+        await forged(update, context)
         return None
     return m, pending, officer
 
@@ -232,20 +192,6 @@ async def pick_button(update: Update, context: BotContext) -> None:
     await edit_html(context, picked["chat_id"], picked["bot_message_id"] or 0,
                     readback_text(context.t, picked["payload"]), readback_buttons(context.t, picked))
     await query.answer()
-
-
-async def _forged(update: Update, context: BotContext) -> None:
-    """Stale or forged callback data: nothing happens to anyone's report; it is audited."""
-    services = context.services
-    query = update.callback_query
-    officer = context.officer
-    await services.repos.audit.log(
-        "bad_callback", user_id=update.effective_user.id if update.effective_user else None,
-        at=services.clock.now(), officer_id=officer.id if officer else None,
-        commune_id=officer.commune_id if officer else None, detail=(query.data or "")[:64] if query else None,
-    )
-    if query is not None:
-        await query.answer(context.t("readback.not_yours_button"), show_alert=True)
 
 
 def _cancel_expiry(context: BotContext, pending_id: int) -> None:
@@ -333,7 +279,6 @@ async def _not_a_report(update: Update, context: BotContext, officer: Officer, t
     now = services.clock.now()
     leave = parse_absence(text, now)
     if leave is not None:
-        from handlers.people import record_leave
 
         await record_leave(update, context, officer, leave)
         return
@@ -342,13 +287,11 @@ async def _not_a_report(update: Update, context: BotContext, officer: Officer, t
         return
     refs = find_refs(prepare(text)[1])
     if refs:  # "nhiệm vụ 1.3 là gì?", "nv 1.3 hạn khi nào?": names a task but reports nothing
-        from handlers.tasks import one_task
 
         await one_task(update, context, refs[0].code)
         return
     folded = fold(text)
     if _asks_tasks(folded):
-        from handlers.tasks import my_tasks
 
         await my_tasks(update, context)
         return
@@ -373,4 +316,4 @@ async def examples(context: BotContext, officer: Officer) -> str:
 
 async def unknown_button(update: Update, context: BotContext) -> None:
     """A button from an old message or forged data that no handler knows."""
-    await _forged(update, context)
+    await forged(update, context)

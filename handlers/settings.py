@@ -8,13 +8,14 @@ from datetime import date, timedelta
 
 from telegram import Update
 
-from bot.app import BotContext
 from bot.core.absence import parse_absence
 from bot.core.parse import ParseResult, ProgressItem
 from bot.core.permissions import Perm
 from bot.core.schedule import ScheduleError, parse_quiet, parse_when, reporting_calendar
 from bot.i18n import Translator
 from handlers.common import button, reply, reply_chat_id, requires, send_html
+from handlers.context import BotContext
+from handlers.readback_send import forged, send_readback
 from jobs.reminders import KINDS, load, rebuild
 
 _NAMES = {"nhacviec": "weekly_ping", "han": "deadlines", "baocaochutich": "escalation", "lichbaocao": "reporting",
@@ -130,7 +131,6 @@ async def tamdung(update: Update, context: BotContext) -> None:
 
 async def quick_update(update: Update, context: BotContext) -> None:
     """A one-tap button of the weekly ping: into the normal read-back (nothing saved before ✅ Lưu)."""
-    from handlers.reports import _forged, _send_readback
 
     pressed = button(update, context, r"q:(\d+):(\d{1,3}|done|blocked)")
     if pressed is None:
@@ -139,7 +139,7 @@ async def quick_update(update: Update, context: BotContext) -> None:
     services = context.services
     task = await services.repos.tasks.by_id(int(m.group(1))) if m else None
     if m is None or task is None or task.commune_id != officer.commune_id:
-        await _forged(update, context)
+        await forged(update, context)
         return
     await query.answer()
     value = m.group(2)
@@ -155,7 +155,7 @@ async def quick_update(update: Update, context: BotContext) -> None:
     pending = await services.reports.create(officer, result, text=f"[{query.data}]", chat_id=chat.id,
                                             source_message_id=None, inbox_id=context.state.inbox_id,
                                             now=services.clock.now())
-    await _send_readback(update, context, pending, in_group=False)
+    await send_readback(update, context, pending, in_group=False)
 
 
 

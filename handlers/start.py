@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.app import BotContext
 from bot.core.permissions import COMMANDS, permissions
 from bot.core.text import fold
 from bot.i18n import translator
 from handlers.common import reply, send_html
+from handlers.context import BotContext
 
 
 def role_names(context: BotContext, roles: tuple[str, ...]) -> str:

@@ -8,22 +8,15 @@ from datetime import date, datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 
-from bot.app import BotContext
 from bot.core.dates import find_period, week_bounds
 from bot.core.domain import AREA_KEYS, UNIT_KEYS
 from bot.core.models import Officer
 from bot.core.parse import prepare
 from bot.core.permissions import Perm, allowed
-from bot.core.summary import KpiCheck, Progress, intake, previous_period
-from bot.i18n import Translator
-from bot.summaries import Summary
 from bot.worker import off_loop
 from handlers.common import button, esc, reply, reply_chat_id, requires, send_html
-from handlers.render import short
-
-MAX_CHARS = 4096
-LIST_MAX = 8
-MARKS = {"ok": "✅", "near": "⚠️", "bad": "❌", "unknown": "❔"}
+from handlers.context import BotContext
+from handlers.render.summary import area_line, render_summary
 
 
 def period_of(args: list[str], now: datetime,
@@ -77,121 +70,6 @@ async def tomtat(update: Update, context: BotContext) -> None:
     await send_html(update, context, text, markup=InlineKeyboardMarkup(rows))
 
 
-def render_summary(t: Translator, s: Summary, unit_names: dict[str, str]) -> str:
-    n = t.number
-    out = [t("summary.header", commune=esc(s.commune), start=t.date(s.start), end=t.date(s.end))]
-    if s.unit:
-        out.append(t("summary.unit_view", unit=esc(unit_names.get(s.unit, s.unit))))
-    # 1. plan progress
-    if not s.tasks:
-        out.append(t("summary.no_plan"))
-    else:
-        p = s.progress
-        out.append(t("summary.progress", total=p.total, done=p.done, pct=t.percent(p.done_pct, 0),
-                      doing=p.in_progress, blocked=p.blocked, waiting=p.not_started, overdue=p.overdue))
-        for area in [*AREA_KEYS, "none"]:
-            a = s.per_area.get(area)
-            if a:
-                out.append(_area_line(t, area, a))
-    # 2. overdue
-    if s.overdue:
-        out.append(t("summary.overdue_header", n=len(s.overdue)))
-        for late in s.overdue[:LIST_MAX]:
-            task = late.task
-            who = s.owners.get(task.owner_id) if task.owner_id else None
-            units = ", ".join(unit_names.get(u, t(f"unit.{u}") if u in ("all", "external") else u)
-                              for u in task.lead_units) or "—"
-            out.append(t("summary.overdue_line", code=esc(task.code), title=esc(short(task.title, 45)),
-                         unit=esc(units + (f" – {who}" if who else "")), days=late.workdays_late))
-        if len(s.overdue) > LIST_MAX:
-            out.append(t("summary.more", n=len(s.overdue) - LIST_MAX))
-    # 3. blocked
-    if s.blocked:
-        out.append(t("summary.blocked_header", n=len(s.blocked)))
-        for task in s.blocked[:LIST_MAX]:
-            out.append(t("summary.blocked_line", code=esc(task.code), title=esc(short(task.title, 45)),
-                         note=esc(short(task.note or t("summary.no_note"), 90))))
-    # 4. people
-    if s.silent:
-        out.append(t("summary.silent", names=esc(", ".join(o.name for o in s.silent[:15]))))
-    if s.away:
-        out.append(t("summary.away", names=esc(", ".join(
-            f"{o.name} ({t.date(o.away_until)})" for o in s.away if o.away_until))))
-    # 5. dossiers
-    out.append(_dossier_block(t, s))
-    # 6. KPIs
-    if s.kpis:
-        out.append(t("summary.kpi_header"))
-        out.extend(_kpi_line(t, k) for k in s.kpis)
-    # 7. change against the previous period
-    out.append(_change(t, s))
-    if s.year_to_date is not None and s.year_to_date.counts:
-        y = s.year_to_date.counts
-        out.append(t("summary.ytd", received=n(y.get("received", y.get("total", 0))),
-                     resolved=n(y.get("resolved", 0)), late=n(y.get("late", 0))))
-    text = "\n".join(out)
-    if len(text) > MAX_CHARS:
-        text = text[: MAX_CHARS - 40].rsplit("\n", 1)[0] + "\n" + t("summary.truncated")
-    return text
-
-
-def _area_line(t: Translator, area: str, a: Progress) -> str:
-    return t("summary.area_line", area=t(f"area.{area}"), done=a.done, total=a.total, overdue=a.overdue,
-             blocked=a.blocked)
-
-
-def _dossier_block(t: Translator, s: Summary) -> str:
-    c = s.dossiers.counts
-    if not c:
-        return t("summary.no_dossiers")
-    r = s.rates
-    n = t.number
-
-    def rate(key: str) -> str:
-        v = r.get(key)
-        return t.percent(v) if v is not None else "—"
-
-    lines = [t("summary.dossier_header", reports=s.dossiers.reports_used)]
-    lines.append(t("summary.d_received", received=n(intake(c) or 0), online=rate("online_rate"),
-                   postal=rate("postal_rate")))
-    if "resolved" in c:
-        lines.append(t("summary.d_resolved", resolved=n(c["resolved"]), rate=rate("resolved_rate"),
-                       on_time=rate("on_time_rate")))
-    if "late" in c:
-        missing = max(0, c["late"] - c.get("apologized", 0))
-        lines.append(t("summary.d_late", late=n(c["late"]), missing=n(missing)))
-    if "pending" in c or "withdrawn" in c:
-        lines.append(t("summary.d_pending", pending=n(c.get("pending", 0)), withdrawn=n(c.get("withdrawn", 0))))
-    if s.dossiers.days_covered < s.dossiers.days and s.end <= s.today:
-        lines.append(t("summary.d_coverage", covered=s.dossiers.days_covered, days=s.dossiers.days))
-    return "\n".join(lines)
-
-
-def _kpi_line(t: Translator, k: KpiCheck) -> str:
-    actual = t.percent(k.actual) if k.actual is not None else t("summary.kpi_unknown")
-    return t("summary.kpi_line", mark=MARKS[k.mark], name=t(f"kpi.{k.key}"), op=k.op.replace(">=", "≥"),
-             target=t.number(k.target), actual=actual)
-
-
-def _change(t: Translator, s: Summary) -> str:
-    prev, cur = s.previous.counts, s.dossiers.counts
-    start, end = previous_period(s.start, s.end)
-    if not prev:
-        return t("summary.change_none", start=t.date(start), end=t.date(end))
-    a, b = cur.get("received", cur.get("total", 0)), prev.get("received", prev.get("total", 0))
-    parts = [t("summary.change_received", now=t.number(a), delta=_delta(t, a - b))]
-    ra, rb = s.rates.get("on_time_rate"), s.previous_rates.get("on_time_rate")
-    if ra is not None and rb is not None:
-        parts.append(t("summary.change_on_time", delta=_delta(t, ra - rb, points=True)))
-    return t("summary.change", start=t.date(start), end=t.date(end), parts="; ".join(parts))
-
-
-def _delta(t: Translator, d: float, points: bool = False) -> str:
-    arrow = "▲" if d > 0 else "▼" if d < 0 else "="
-    value = t.number(round(abs(d), 2)) if points else t.number(int(abs(d)))
-    return f"{arrow} {value}" + (" " + t("summary.points") if points else "")
-
-
 async def summary_button(update: Update, context: BotContext) -> None:
     pressed = button(update, context, r"tt:([aucx]):(\d{4}-\d\d-\d\d):(\d{4}-\d\d-\d\d)")
     if pressed is None:
@@ -218,7 +96,7 @@ async def summary_button(update: Update, context: BotContext) -> None:
     names = await services.repos.communes.unit_names(officer.commune_id)
     if kind == "a":
         lines = [t("summary.by_area_header")]
-        lines += [_area_line(t, a, s.per_area[a]) for a in [*AREA_KEYS, "none"] if a in s.per_area]
+        lines += [area_line(t, a, s.per_area[a]) for a in [*AREA_KEYS, "none"] if a in s.per_area]
     else:
         lines = [t("summary.by_unit_header")]
         for key in UNIT_KEYS:

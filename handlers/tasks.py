@@ -7,7 +7,6 @@ from collections import Counter, defaultdict
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.app import BotContext
 from bot.core.dates import MAX_YEAR, MIN_YEAR, nearest, safe_date
 from bot.core.domain import AREA_KEYS, UNIT_KEYS, unit_key
 from bot.core.models import Officer, Task
@@ -15,6 +14,7 @@ from bot.core.parse import fold_1to1
 from bot.core.permissions import Perm, allowed
 from bot.tasks import belongs_to
 from handlers.common import esc, reply, requires, send_html
+from handlers.context import BotContext
 from handlers.render import short, task_detail, task_line
 
 MAX_LINES = 40

@@ -48,25 +48,3 @@ def cancel(app: Application, name: str) -> None:
 
 #: a job queue's scheduler -> name -> its latest job (weak: forgotten with its application)
 _INDEX: weakref.WeakKeyDictionary[Any, dict[str, Job[Any]]] = weakref.WeakKeyDictionary()
-
-
-async def rebuild_jobs(app: Application) -> None:
-    """Rebuild the JobQueue from what the database says is due: read-backs waiting for confirmation
-    become drafts at their time (at once when that passed while the bot was down), and every reminder
-    rule gets its next occurrence (jobs/reminders.py)."""
-    from datetime import timedelta
-
-    from bot.app import CCHCApplication
-    from handlers.reports import expire_readback
-
-    assert isinstance(app, CCHCApplication)
-    services = app.services
-    now = services.clock.now()
-    minutes = timedelta(minutes=services.settings.readback_minutes)
-    for pending in await services.repos.pending.all_open():
-        created = datetime.fromisoformat(pending["created_at"])
-        schedule_at(app, expire_readback, max(now, created + minutes), f"readback:{pending['id']}", pending["id"])
-    from jobs.reminders import rebuild, schedule_backup
-
-    await rebuild(app)
-    await schedule_backup(app)

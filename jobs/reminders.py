@@ -34,11 +34,24 @@ from telegram.ext import Application
 from bot.core.dates import week_bounds
 from bot.core.models import Officer, Task
 from bot.core.permissions import Perm, allowed
-from bot.core.schedule import Quiet, Rule, deliver_at, occurrence_key, parse_quiet, parse_when, reporting_calendar
+from bot.core.schedule import (
+    Quiet,
+    Rule,
+    deliver_at,
+    occurrence_key,
+    parse_quiet,
+    parse_when,
+    reporting_calendar,
+    slot_after,
+    slot_before,
+)
+from bot.exports import report_docx
 from bot.i18n import esc
 from bot.tasks import OPEN, belongs_to
 from bot.worker import off_loop
+from handlers.render.summary import render_summary
 from jobs import cancel, schedule_at
+from storage.backup import backup_to, prune
 
 log = logging.getLogger(__name__)
 
@@ -105,14 +118,10 @@ async def rebuild(app: Application) -> None:
 
 
 def _last_slot(rule: Rule, now: datetime) -> datetime | None:
-    from bot.core.schedule import slot_before
-
     return slot_before(rule, now)
 
 
 def schedule_next(app: Application, commune_id: int, rule: Rule, quiet: Quiet, *, after: datetime) -> None:
-    from bot.core.schedule import slot_after
-
     services = app.services  # type: ignore[attr-defined]
     slot = slot_after(rule, after)
     when = deliver_at(slot, services.calendar, quiet)
@@ -356,9 +365,6 @@ async def escalation(app: Application, commune_id: int, rule: Rule, slot: dateti
 
 
 async def reporting(app: Application, commune_id: int, rule: Rule, slot: datetime, spec: dict[str, Any]) -> None:
-    from bot.exports import report_docx
-    from handlers.summary import render_summary
-
     services = app.services  # type: ignore[attr-defined]
     today = slot.date()
     calendar = services.calendar
@@ -410,8 +416,6 @@ SENDERS = {
 
 
 def _short(title: str, n: int = 60) -> str:
-    from handlers.common import esc
-
     title = title.strip()
     return esc(title if len(title) <= n else title[: n - 1].rstrip() + "…")
 
@@ -422,8 +426,6 @@ async def no_sleep(seconds: float) -> None:
 
 # -- nightly backup ----------------------------------------------------------------------------------
 async def schedule_backup(app: Application) -> None:
-    from bot.core.schedule import slot_after
-
     services = app.services  # type: ignore[attr-defined]
     rule = to_rule("backup", {"when": services.settings.backup_at}, True)
     slot = slot_after(rule, services.clock.now())
@@ -431,8 +433,6 @@ async def schedule_backup(app: Application) -> None:
 
 
 async def nightly_backup(context: Any) -> None:
-    from storage.backup import backup_to, prune
-
     app = context.application
     services = app.services
     folder = services.settings.backups

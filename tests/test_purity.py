@@ -44,3 +44,63 @@ def test_importing_the_core_loads_no_impure_module() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", out.stdout
+
+
+ROOT = CORE.parent.parent
+LAYERS = ("bot", "handlers", "storage", "jobs")
+
+
+def _module_graph() -> dict[str, set[str]]:
+    """Project module -> project modules it imports (anywhere in the file)."""
+    mods: dict[str, Path] = {}
+    for top in LAYERS:
+        for path in (ROOT / top).rglob("*.py"):
+            rel = path.relative_to(ROOT).with_suffix("")
+            parts = rel.parts[:-1] if rel.name == "__init__" else rel.parts
+            mods[".".join(parts)] = path
+    graph: dict[str, set[str]] = {}
+    for name, path in mods.items():
+        deps = set()
+        for imported in _imports(path):
+            while imported and imported not in mods:
+                imported = imported.rpartition(".")[0]
+            if imported and imported != name:
+                deps.add(imported)
+        graph[name] = deps
+    return graph
+
+
+def test_no_import_cycles_between_project_modules() -> None:
+    graph = _module_graph()
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        stack.append(node)
+        for dep in graph[node]:
+            if state.get(dep) == 1:
+                cycle = [*stack[stack.index(dep):], dep]
+                raise AssertionError("import cycle: " + " -> ".join(cycle))
+            if dep not in state:
+                visit(dep)
+        stack.pop()
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node)
+
+
+def test_layers_point_one_way() -> None:
+    """Adapters and jobs never reach the composition root; storage knows no Telegram and no adapter."""
+    graph = _module_graph()
+    for name, deps in graph.items():
+        if name.startswith(("handlers", "jobs")):
+            assert "bot.app" not in deps, f"{name} imports the composition root"
+        if name.startswith("storage"):
+            assert not any(d.startswith(("handlers", "jobs", "bot.app", "bot.services")) for d in deps), name
+        if name.startswith("bot.services") or name == "bot.summaries":
+            assert not any(d.startswith("handlers") for d in deps), name
+    for path in (ROOT / "storage").rglob("*.py"):
+        assert not any(n.split(".")[0] == "telegram" for n in _imports(path)), path

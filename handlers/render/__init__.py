@@ -8,10 +8,9 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core.models import Task
-from bot.i18n import Translator
+from bot.i18n import Translator, esc
 from bot.reports import first_ambiguous, saveable
 from bot.tasks import TaskView
-from handlers.common import esc
 
 TITLE_CHARS = 70
 
