@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from telegram import Update
 
-from bot.core.absence import Leave, parse_absence
+from bot.core.absence import Leave, add_leave, current_or_next, end_leave, parse_absence
 from bot.core.domain import ROLES, UNIT_KEYS
 from bot.core.models import Officer
 from bot.core.permissions import Perm, allowed, role_change_refusal
@@ -114,10 +114,10 @@ async def canbo(update: Update, context: BotContext) -> None:
         when = t.date(datetime.fromisoformat(last).date()) if last else t("people.never")
         state = "" if p.active else " " + t("people.inactive")
         away = ""
-        if p.away_until is not None and p.away_until >= today:
-            away = " " + (t("people.away_from", start=t.date(p.away_from), date=t.date(p.away_until))
-                          if p.away_from is not None and p.away_from > today else
-                          t("people.away", date=t.date(p.away_until)))
+        leave = current_or_next(p.leaves, today)
+        if leave is not None:
+            away = " " + (t("people.away_from", start=t.date(leave[0]), date=t.date(leave[1]))
+                          if leave[0] > today else t("people.away", date=t.date(leave[1])))
         lines.append(t("people.line", name=esc(p.name), id=p.telegram_id, roles=role_names(context, p.roles),
                        unit=esc(names.get(p.unit_key or "", "—")), last=when) + state + away)
     if allowed(officer.roles, Perm.INVITE):
@@ -184,7 +184,7 @@ async def nghi(update: Update, context: BotContext) -> None:
         await reply(update, context, "absence.usage")
         return
     if text.strip().lower() in ("het", "hết", "xong", "huy", "hủy"):
-        await services.repos.officers.update(officer.id, away_from=None, away_until=None)
+        await services.repos.officers.set_leaves(officer.id, end_leave(officer.leaves, services.clock.now().date()))
         await reply(update, context, "absence.cleared")
         return
     leave = parse_absence(text, services.clock.now(), command=True)
@@ -195,9 +195,16 @@ async def nghi(update: Update, context: BotContext) -> None:
 
 
 async def record_leave(update: Update, context: BotContext, officer: Officer, leave: Leave) -> None:
-    """Reminders skip the officer on those days; summaries and /canbo show the leave."""
-    await context.services.repos.officers.update(
-        officer.id, away_from=leave.start.isoformat() if leave.start else None, away_until=leave.end.isoformat())
+    """Reminders skip the officer on those days; summaries and /canbo show the leave. The period is added to
+    those announced before (merged where they touch), never cutting one short."""
+    today = context.services.clock.now().date()
+    periods = add_leave(officer.leaves, leave.start or today, leave.end, today)
+    await context.services.repos.officers.set_leaves(officer.id, periods)
+    widened = next((p for p in periods if p[0] <= (leave.start or today) <= p[1]), None)
+    if widened is not None and (widened[0] < (leave.start or today) or widened[1] > leave.end):
+        await reply(update, context, "absence.within", start=context.t.date(widened[0]),
+                    date=context.t.date(widened[1]))
+        return
     if leave.start is not None:
         await reply(update, context, "absence.recorded_from", start=context.t.date(leave.start),
                     date=context.t.date(leave.end))

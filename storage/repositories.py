@@ -36,6 +36,7 @@ def _officer(row: aiosqlite.Row) -> Officer:
         away_until=date.fromisoformat(row["away_until"]) if row["away_until"] else None,
         paused_until=date.fromisoformat(row["reminders_paused_until"]) if row["reminders_paused_until"] else None,
         away_from=date.fromisoformat(row["away_from"]) if row["away_from"] else None,
+        leaves=tuple((date.fromisoformat(a), date.fromisoformat(b)) for a, b in json.loads(row["leaves"] or "[]")),
     )
 
 
@@ -162,7 +163,8 @@ class OfficerRepo:
         return [_officer(r) for r in rows]
 
     async def update(self, officer_id: int, **fields: object) -> None:
-        allowed = {"roles", "unit_key", "away_from", "away_until", "reminders_paused_until", "locale", "active"}
+        allowed = {"roles", "unit_key", "away_from", "away_until", "reminders_paused_until", "locale", "active",
+                   "leaves"}
         self._drop()
         for key, value in fields.items():
             if key not in allowed:
@@ -170,6 +172,13 @@ class OfficerRepo:
             if key == "roles" and not isinstance(value, str):
                 value = ",".join(value)  # type: ignore[arg-type]
             await self.db.execute(f"UPDATE officers SET {key} = ? WHERE id = ?", (value, officer_id))
+
+    async def set_leaves(self, officer_id: int, periods: tuple[tuple[date, date], ...]) -> None:
+        """Replace the officer's leave periods (the older single-period columns are cleared)."""
+        self._drop()
+        await self.db.execute(
+            "UPDATE officers SET leaves = ?, away_from = NULL, away_until = NULL WHERE id = ?",
+            (json.dumps([[a.isoformat(), b.isoformat()] for a, b in periods]), officer_id))
 
     async def set_active(self, telegram_id: int, active: bool) -> bool:
         self._drop()

@@ -242,7 +242,7 @@ async def test_absence_in_words_and_command(plan_session: OfflineSession) -> Non
     await s.send_text(OFFICER, "em nghỉ phép đến thứ 6 tuần sau")
     assert "04/12/2026" in last(s, OFFICER["id"])
     officer = await s.app.services.repos.officers.by_telegram_id(OFFICER["id"])
-    assert officer is not None and str(officer.away_until) == "2026-12-04"
+    assert officer is not None and [(str(a), str(b)) for a, b in officer.leaves] == [("2026-11-27", "2026-12-04")]
     await s.send_text(ONESTOP, "/nghi đến 02/12")
     assert "02/12/2026" in last(s, ONESTOP["id"])
     await s.send_text(CHAIRMAN, "/canbo")
@@ -374,3 +374,54 @@ async def test_a_task_of_another_unit_is_refused_with_the_reason_and_the_way_out
     assert not s.buttons(OFFICER["id"])
     await s.send_text(OFFICER, "nv 4.1 đạt 90%, nv 1.1 đạt 20%")  # one of them is theirs: that one is saved
     assert "Bấm ✅ Lưu" in last(s, OFFICER["id"])
+
+
+
+async def test_leave_announcements_add_up_and_never_cut_a_leave_short(plan_session: OfflineSession) -> None:
+    """Friday 27/11: a week off next week, then a sick day inside it, a trip later, an older announcement
+    repeated: each adds or changes nothing; only "/nghi hết" ends the leave going on."""
+    from datetime import date, timedelta
+
+    s = plan_session
+    repos = s.app.services.repos
+
+    async def periods() -> list[tuple[str, str]]:
+        o = await repos.officers.by_telegram_id(OFFICER["id"])
+        assert o is not None
+        return [(a.isoformat(), b.isoformat()) for a, b in o.leaves]
+
+    await s.send_text(OFFICER, "/nghi từ 30/11 đến 04/12")
+    assert await periods() == [("2026-11-30", "2026-12-04")]
+    await s.advance_to(s.clock.now() + timedelta(days=4))  # Tuesday 01/12, on leave
+    await s.send_text(OFFICER, "em xin nghỉ ốm hôm nay")
+    assert await periods() == [("2026-11-30", "2026-12-04")]
+    assert "04/12/2026" in last(s, OFFICER["id"]) and "giữ nguyên" in last(s, OFFICER["id"])
+    await s.send_text(OFFICER, "/nghi từ 14/12 đến 16/12 đi công tác")
+    await s.send_text(OFFICER, "/nghi đến 02/12")  # an older, shorter announcement, sent again
+    assert await periods() == [("2026-11-30", "2026-12-04"), ("2026-12-14", "2026-12-16")]
+    await s.send_text(OFFICER, "/nghi đến 07/12")  # widens the leave going on
+    assert await periods() == [("2026-11-30", "2026-12-07"), ("2026-12-14", "2026-12-16")]
+    officer = await repos.officers.by_telegram_id(OFFICER["id"])
+    assert officer is not None and officer.away_on(date(2026, 12, 15)) and not officer.away_on(date(2026, 12, 10))
+    await s.send_text(OFFICER, "/nghi hết")  # back on Tuesday: the trip stays planned
+    assert await periods() == [("2026-11-30", "2026-11-30"), ("2026-12-14", "2026-12-16")]
+    await s.send_text(CHAIRMAN, "/canbo")
+    assert "14/12/2026" in last(s, CHAIRMAN["id"])
+
+
+def test_add_leave_merges_touching_periods_in_any_order() -> None:
+    from datetime import date
+
+    from bot.core.absence import add_leave, end_leave
+
+    d = date.fromisoformat
+    today = d("2026-12-01")
+    p = add_leave((), d("2026-12-10"), d("2026-12-12"), today)
+    p = add_leave(p, d("2026-12-01"), d("2026-12-03"), today)
+    assert p == ((d("2026-12-01"), d("2026-12-03")), (d("2026-12-10"), d("2026-12-12")))
+    p = add_leave(p, d("2026-12-04"), d("2026-12-09"), today)  # fills the gap: one period
+    assert p == ((d("2026-12-01"), d("2026-12-12")),)
+    assert add_leave(p, d("2026-12-05"), d("2026-12-06"), today) == p
+    assert add_leave(((d("2026-01-01"), d("2026-01-05")),), today, today, today) == ((today, today),)  # long past
+    assert end_leave(p, d("2026-12-01")) == ()
+    assert end_leave(p, d("2026-12-05")) == ((d("2026-12-01"), d("2026-12-04")),)

@@ -61,3 +61,43 @@ def parse_absence(text: str, now: datetime, *, command: bool = False) -> Leave |
     if start is not None and start > end:
         return None  # "từ 05/12 đến 01/12": not a leave anyone can take
     return Leave(end, start if start is not None and start > today else None)
+
+
+Period = tuple[date, date]  # first and last day away, both included
+
+#: periods that ended longer ago than this are forgotten when leave is written again
+KEEP_DAYS = 120
+
+
+def add_leave(periods: tuple[Period, ...], start: date, end: date, today: date) -> tuple[Period, ...]:
+    """`periods` with [start, end] added: overlapping or touching periods merge into one, so an announcement
+    widens or adds, and never shortens a leave announced before ("nghỉ ốm hôm nay" inside a week of leave
+    changes nothing). Periods long past are dropped."""
+    if end < start:
+        start, end = end, start
+    merged: list[Period] = []
+    for s, e in sorted([*periods, (start, end)]):
+        if merged and s.toordinal() <= merged[-1][1].toordinal() + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return tuple(p for p in merged if (today - p[1]).days <= KEEP_DAYS)
+
+
+def end_leave(periods: tuple[Period, ...], today: date) -> tuple[Period, ...]:
+    """Back at work today: the leave going on ends yesterday (or is gone if it began today); leave planned
+    for later days stays."""
+    out: list[Period] = []
+    for s, e in periods:
+        if s <= today <= e:
+            if s < today:
+                out.append((s, date.fromordinal(today.toordinal() - 1)))
+        else:
+            out.append((s, e))
+    return tuple(out)
+
+
+def current_or_next(periods: tuple[Period, ...], today: date) -> Period | None:
+    """The leave going on today, else the next one planned, else None."""
+    ahead = [p for p in sorted(periods) if p[1] >= today]
+    return ahead[0] if ahead else None

@@ -24,15 +24,16 @@ class Officer:
     locale: str
     away_until: date | None = None
     paused_until: date | None = None
-    away_from: date | None = None  # leave announced ahead starts on this day; None: already away
+    away_from: date | None = None  # (older databases) leave announced ahead starts on this day
+    #: periods of leave, (first day, last day), ordered and not overlapping (`bot.core.absence.add_leave`)
+    leaves: tuple[tuple[date, date], ...] = ()
 
     def has_role(self, *roles: str) -> bool:
         return any(r in self.roles for r in roles)
 
     def away_on(self, day: date) -> bool:
-        """On leave that day (from `away_from`, when given, to `away_until`, both included)."""
-        return (self.away_until is not None and self.away_until >= day
-                and (self.away_from is None or self.away_from <= day))
+        """On leave that day (any of `leaves`, both ends included)."""
+        return any(s <= day <= e for s, e in self.leaves)
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core.absence import current_or_next
 from bot.core.domain import AREA_KEYS
 from bot.core.summary import KpiCheck, Progress, intake, previous_period
 from bot.i18n import Translator, esc
@@ -51,8 +52,11 @@ def render_summary(t: Translator, s: Summary, unit_names: dict[str, str]) -> str
     if s.silent:
         out.append(t("summary.silent", names=esc(", ".join(o.name for o in s.silent[:15]))))
     if s.away:
-        out.append(t("summary.away", names=esc(", ".join(
-            f"{o.name} ({t.date(o.away_until)})" for o in s.away if o.away_until))))
+        names = []
+        for o in s.away:
+            leave = current_or_next(o.leaves, s.today)
+            names.append(f"{o.name} ({t.date(leave[1])})" if leave else o.name)
+        out.append(t("summary.away", names=esc(", ".join(names))))
     # 5. dossiers
     out.append(_dossier_block(t, s))
     # 6. KPIs
