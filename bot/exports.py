@@ -61,10 +61,10 @@ def report_docx(summary: Summary, t: Translator, unit_names: dict[str, str]) -> 
         for x in doing[:12]:
             para("- " + t("export.task_doing", code=x.code, title=x.title.rstrip("."), percent=x.percent))
         if area == "tthc":
-            _dossier_paragraphs(para, summary, t)
+            _dossier_paragraphs(para, summary, t, unit_names)
     if "tthc" not in by_area:
         para(t("export.dossier_heading"), bold=True)
-        _dossier_paragraphs(para, summary, t)
+        _dossier_paragraphs(para, summary, t, unit_names)
 
     para(t("export.section_problems"), bold=True)
     if summary.blocked:
@@ -98,7 +98,7 @@ def report_docx(summary: Summary, t: Translator, unit_names: dict[str, str]) -> 
     return buf.getvalue()
 
 
-def _dossier_paragraphs(para: Any, summary: Summary, t: Translator) -> None:
+def _dossier_paragraphs(para: Any, summary: Summary, t: Translator, unit_names: dict[str, str]) -> None:
     c = summary.dossiers.counts
     if not c:
         para(t("export.no_dossiers"))
@@ -132,6 +132,8 @@ def _dossier_paragraphs(para: Any, summary: Summary, t: Translator) -> None:
         para(t("export.d_online", n=n(online or 0), rate=t.percent(r["online_rate"])))
     if "late" in c:
         para(t("export.d_apology", late=n(c["late"]), apologized=n(c.get("apologized", 0))))
+    for unit, note in summary.dossiers.notes[-10:]:  # what the units wrote with their figures, as written
+        para("+ " + t("export.d_note", unit=unit_names.get(unit, unit) or "—", note=note.rstrip(".")))
 
 
 def tasks_xlsx(summary: Summary, dossier_rows: list[dict[str, Any]], t: Translator,

@@ -88,6 +88,7 @@ class ReportService:
                 "counts": counts,
                 "mismatches": [{"key": m.key, "values": m.values} for m in check(counts)],
                 "late_without_apology": late_without_apology(counts),
+                "note": result.dossier.note,
             }
         return {"text": text, "items": items, "dossier": dossier}
 
@@ -180,7 +181,7 @@ class ReportService:
                     await self.repos.reports.add_dossier(
                         commune_id=officer.commune_id, officer_id=officer.id, unit_key=officer.unit_key,
                         pending_id=pending["id"], inbox_id=pending["inbox_id"], start=start, end=end,
-                        counts=d["counts"], at=now,
+                        counts=d["counts"], at=now, note=d.get("note"),
                     )
                     out.dossier_saved = True
             for task_id in touched:

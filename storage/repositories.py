@@ -643,16 +643,17 @@ class ReportRepo:
     async def add_dossier(
         self, *, commune_id: int, officer_id: int, unit_key: str | None, pending_id: int | None,
         inbox_id: int | None, start: date, end: date, counts: dict[str, int], at: datetime,
+        note: str | None = None,
     ) -> int:
         keys = [k for k in DOSSIER_KEYS if k in counts]
         cols = ", ".join(keys)
         marks = ", ".join("?" for _ in keys)
         return await self.db.execute(
             "INSERT INTO dossier_reports (commune_id, officer_id, unit_key, pending_id, inbox_id, period_start,"
-            f" period_end, created_at{', ' + cols if keys else ''}) VALUES (?, ?, ?, ?, ?, ?, ?, ?"
+            f" period_end, created_at, note{', ' + cols if keys else ''}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?"
             f"{', ' + marks if keys else ''})",
             (commune_id, officer_id, unit_key, pending_id, inbox_id, start.isoformat(), end.isoformat(),
-             at.isoformat(), *[counts[k] for k in keys]),
+             at.isoformat(), note, *[counts[k] for k in keys]),
         )
 
     async def duplicate_progress(
@@ -729,8 +730,8 @@ class ReportRepo:
         """Dossier reports that still count; with bounds, only those lying within [start, end]."""
         sql = "SELECT * FROM dossier_reports WHERE commune_id = ? AND undone = 0"
         params: list[Any] = [commune_id]
-        if start is not None and end is not None:
-            sql += " AND period_start >= ? AND period_end <= ?"
+        if start is not None and end is not None:  # within, or running past the end (see combine_dossiers)
+            sql += " AND period_start >= ? AND period_start <= ?"
             params += [start.isoformat(), end.isoformat()]
         rows = await self.db.fetchall(sql + " ORDER BY created_at, id", tuple(params))
         return [dict(r) for r in rows]

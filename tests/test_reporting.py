@@ -425,3 +425,24 @@ def test_add_leave_merges_touching_periods_in_any_order() -> None:
     assert add_leave(((d("2026-01-01"), d("2026-01-05")),), today, today, today) == ((today, today),)  # long past
     assert end_leave(p, d("2026-12-01")) == ()
     assert end_leave(p, d("2026-12-05")) == ((d("2026-12-01"), d("2026-12-04")),)
+
+
+async def test_what_an_officer_writes_with_dossier_figures_is_kept_and_shown(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(ONESTOP, "hs tuần này nhận 12, trực tuyến 5, ghi chú: 2 hồ sơ đất đai chờ bổ sung giấy tờ")
+    readback = last(s, ONESTOP["id"])
+    assert "ghi chú: 2 hồ sơ đất đai chờ bổ sung giấy tờ" in readback and "12" in readback
+    await s.press(ONESTOP, "Lưu")
+    row = await s.app.services.db.fetchone("SELECT received, online, note FROM dossier_reports")
+    assert row is not None and (row[0], row[1], row[2]) == (12, 5, "2 hồ sơ đất đai chờ bổ sung giấy tờ")
+    await s.send_text(CHAIRMAN, "/tomtat")
+    assert "2 hồ sơ đất đai chờ bổ sung giấy tờ" in last(s, CHAIRMAN["id"])
+    await s.send_text(CHAIRMAN, "/xuatbaocao")
+    import io
+
+    from docx import Document
+
+    docs = [c for c in s.api.calls if c.method == "sendDocument" and (c.filename or "").endswith(".docx")]
+    assert docs and docs[-1].data is not None
+    text = "\n".join(p.text for p in Document(io.BytesIO(docs[-1].data)).paragraphs)
+    assert "ghi chú: 2 hồ sơ đất đai chờ bổ sung giấy tờ" in text

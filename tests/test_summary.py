@@ -278,3 +278,16 @@ def test_no_rate_outside_0_to_100_ever() -> None:
     assert rates["on_time_rate"] is None and rates["postal_rate"] is None
     assert all(v is None or 0 <= v <= 100 for v in rates.values())
     assert rates["online_rate"] is not None and round(rates["online_rate"], 2) == 41.67
+
+
+def test_a_week_reported_mid_week_counts_in_a_period_ending_that_day_and_not_before_it_was_sent() -> None:
+    from datetime import date
+
+    from bot.core.summary import combine_dossiers
+
+    row = {"unit_key": "mot-cua", "period_start": "2026-11-23", "period_end": "2026-11-29",
+           "created_at": "2026-11-27T15:00:00+07:00", "id": 1, "received": 12}
+    assert combine_dossiers([row], date(2026, 1, 1), date(2026, 11, 27)).counts == {"received": 12}
+    assert combine_dossiers([row], date(2026, 1, 1), date(2026, 11, 27)).days_covered == 5
+    assert combine_dossiers([row], date(2026, 1, 1), date(2026, 11, 26)).counts == {}  # not sent yet then
+    assert combine_dossiers([row], date(2026, 11, 24), date(2026, 11, 30)).counts == {}  # starts before

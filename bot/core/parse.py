@@ -54,6 +54,9 @@ class DossierFigures:
     #: "kỳ này": the commune's current reporting period, which only its reporting calendar can tell
     #: (resolved by the report service; not part of the parse contract's output)
     this_period: bool = False
+    #: what follows "ghi chú", "lý do", "lưu ý" in the figures' sentences, as written (kept with the figures;
+    #: not part of the parse contract's output)
+    note: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -598,7 +601,8 @@ def parse_message(text: str, now: datetime) -> ParseResult:
         if period is None and refs:
             period = find_period(s, today)
         result.dossier = DossierFigures(period[0] if period else None, period[1] if period else None, counts,
-                                        this_period=period is None and bool(_THIS_PERIOD.search(scope)))
+                                        this_period=period is None and bool(_THIS_PERIOD.search(scope)),
+                                        note=_dossier_note(orig, s, dossier_sentences if refs else [(0, len(s))]))
 
     if result.progress and result.dossier:
         result.intent = "mixed"
@@ -607,6 +611,19 @@ def parse_message(text: str, now: datetime) -> ParseResult:
     elif result.dossier:
         result.intent = "dossier"
     return result
+
+
+_DOSSIER_REMARK = re.compile(r"\b(?:ghi chu|gc|luu y|ly do|nguyen nhan)\b[ \t]*:?[ \t]*")
+
+
+def _dossier_note(orig: str, s: str, spans: list[tuple[int, int]]) -> str | None:
+    """The remark written with the figures ("…, ghi chú: 2 hồ sơ chờ bổ sung"), to the end of its line."""
+    for a, b in spans:
+        m = _DOSSIER_REMARK.search(s, a, b)
+        if m is not None:
+            note = _NOTE_TRIM.sub("", orig[m.end():].split("\n", 1)[0]).strip()
+            return note[:300] or None
+    return None
 
 
 def _progress_items(

@@ -36,6 +36,8 @@ class DossierTotals:
     reports_used: int = 0
     reports_replaced: int = 0
     days_covered: int = 0  # days with figures from at least one unit
+    #: (unit key, what was written with the figures) of the reports counted, oldest first
+    notes: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def days(self) -> int:
@@ -43,12 +45,17 @@ class DossierTotals:
 
 
 def combine_dossiers(rows: Iterable[dict[str, Any]], start: date, end: date) -> DossierTotals:
-    """Rows need: unit_key, period_start, period_end (ISO), created_at, id, and count columns."""
+    """Rows need: unit_key, period_start, period_end (ISO), created_at, id, and count columns.
+
+    The rule (README, "How figures combine"): per unit, the newest report wins the days it covers; an older
+    report overlapping those days is replaced, not added; reports for different days add up."""
     out = DossierTotals(start, end)
     by_unit: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
         ps, pe = _d(r["period_start"]), _d(r["period_end"])
-        if ps < start or pe > end:
+        # a report counts in a period that holds its own; one whose period runs past the end counts when it
+        # was made by then ("tuần này nhận 12" sent on Friday says what came in up to Friday)
+        if ps < start or (pe > end and _d(r["created_at"]) > end):
             continue
         by_unit.setdefault(r.get("unit_key") or "", []).append(r)
     covered_any: set[date] = set()
@@ -63,12 +70,14 @@ def combine_dossiers(rows: Iterable[dict[str, Any]], start: date, end: date) -> 
                 continue
             taken |= days
             out.reports_used += 1
+            if r.get("note"):
+                out.notes.append((r.get("unit_key") or "", str(r["note"])))
             for k, v in with_derived(r).items():
                 totals[k] += v
                 seen_keys.add(k)
         covered_any |= taken
     out.counts = {k: totals[k] for k in COUNT_KEYS if k in seen_keys}
-    out.days_covered = len(covered_any)
+    out.days_covered = len({d for d in covered_any if start <= d <= end})
     return out
 
 

@@ -35,6 +35,8 @@ def readback_text(t: Translator, payload: dict[str, Any], state: str = "pending"
         if d["period_assumed"]:
             period += " " + t("readback.period_assumed")
         lines.append(t("readback.dossier", period=period, counts=counts))
+        if d.get("note"):
+            lines.append("  " + t("readback.note", note=esc(short(d["note"], 200))))
         for m in d["mismatches"]:
             values = {k: t.number(v) for k, v in m["values"].items()}
             lines.append("⚠️ " + t(f"mismatch.{m['key']}", **values))

@@ -57,8 +57,11 @@ def render_summary(t: Translator, s: Summary, unit_names: dict[str, str]) -> str
             leave = current_or_next(o.leaves, s.today)
             names.append(f"{o.name} ({t.date(leave[1])})" if leave else o.name)
         out.append(t("summary.away", names=esc(", ".join(names))))
-    # 5. dossiers
+    # 5. dossiers, and what the units wrote with their figures
     out.append(_dossier_block(t, s))
+    if s.dossiers.notes:
+        out.extend(t("summary.dossier_note", unit=esc(unit_names.get(u, u) or "—"), note=esc(short(n, 120)))
+                   for u, n in s.dossiers.notes[-5:])
     # 6. KPIs
     if s.kpis:
         out.append(t("summary.kpi_header"))
