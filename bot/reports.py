@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.core.dates import quarter_bounds, quarter_of, week_bounds
-from bot.core.dossier import check, late_without_apology
+from bot.core.dossier import check, far_above_usual, late_without_apology
 from bot.core.models import Officer
 from bot.core.parse import ParseResult
 from bot.core.schedule import current_window
@@ -83,10 +83,16 @@ class ReportService:
                 start, end = week_bounds(today)
             assert start is not None and end is not None
             counts = dict(result.dossier.counts)
+            mismatches = check(counts)
+            if "received" in counts:
+                history = await self.repos.reports.unit_intake_history(officer.commune_id, officer.unit_key)
+                unusual = far_above_usual(counts["received"], (end - start).days + 1, history)
+                if unusual is not None:
+                    mismatches.append(unusual)
             dossier = {
                 "period_start": start.isoformat(), "period_end": end.isoformat(), "period_assumed": assumed,
                 "counts": counts,
-                "mismatches": [{"key": m.key, "values": m.values} for m in check(counts)],
+                "mismatches": [{"key": m.key, "values": m.values} for m in mismatches],
                 "late_without_apology": late_without_apology(counts),
                 "note": result.dossier.note,
             }

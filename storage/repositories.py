@@ -736,6 +736,16 @@ class ReportRepo:
         rows = await self.db.fetchall(sql + " ORDER BY created_at, id", tuple(params))
         return [dict(r) for r in rows]
 
+    async def unit_intake_history(self, commune_id: int, unit_key: str | None, limit: int = 12
+                                  ) -> list[tuple[int, int]]:
+        """(received, days of the period) of the unit's latest reports that state received dossiers."""
+        rows = await self.db.fetchall(
+            "SELECT received, CAST(julianday(period_end) - julianday(period_start) AS INTEGER) + 1 AS days"
+            " FROM dossier_reports WHERE commune_id = ? AND unit_key IS ? AND undone = 0 AND received IS NOT NULL"
+            " ORDER BY created_at DESC, id DESC LIMIT ?",
+            (commune_id, unit_key, limit))
+        return [(int(r["received"]), int(r["days"])) for r in rows]
+
     async def last_reports(self, commune_id: int) -> dict[int, str]:
         """officer id -> time of their latest report that still counts (progress or dossier)."""
         rows = await self.db.fetchall(

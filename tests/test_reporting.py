@@ -446,3 +446,37 @@ async def test_what_an_officer_writes_with_dossier_figures_is_kept_and_shown(pla
     assert docs and docs[-1].data is not None
     text = "\n".join(p.text for p in Document(io.BytesIO(docs[-1].data)).paragraphs)
     assert "ghi chú: 2 hồ sơ đất đai chờ bổ sung giấy tờ" in text
+
+
+async def test_a_week_far_beyond_the_units_usual_asks_before_it_is_saved(plan_session: OfflineSession) -> None:
+    from datetime import timedelta
+
+    s = plan_session
+    for week, got in enumerate((10, 14, 12, 9)):
+        await s.send_text(ONESTOP, f"hs tuần này nhận {got}, trực tuyến 3")
+        await s.press(ONESTOP, "Lưu")
+        assert "Đã lưu" in last(s, ONESTOP["id"]), week
+        await s.advance_to(s.clock.now() + timedelta(days=7))
+    await s.send_text(ONESTOP, "hs tuần này nhận 120, trực tuyến 3")  # 12 with a slipped zero
+    readback = last(s, ONESTOP["id"])
+    assert "gấp hơn 5 lần" in readback and "120" in readback
+    await s.press(ONESTOP, "Lưu")
+    assert "Vẫn lưu" in str(s.buttons(ONESTOP["id"]))
+    rows = await s.app.services.db.fetchone("SELECT COUNT(*) FROM dossier_reports")
+    assert rows is not None and rows[0] == 4  # not saved without the second press
+    await s.press(ONESTOP, "Vẫn lưu")
+    rows = await s.app.services.db.fetchone("SELECT COUNT(*) FROM dossier_reports WHERE received = 120")
+    assert rows is not None and rows[0] == 1
+    await s.advance_to(s.clock.now() + timedelta(days=7))
+    await s.send_text(ONESTOP, "hs tuần này nhận 25, trực tuyến 3")  # a busy week, not beyond 5x
+    assert "gấp hơn 5 lần" not in last(s, ONESTOP["id"])
+
+
+def test_far_above_usual_needs_history_and_compares_per_day() -> None:
+    from bot.core.dossier import far_above_usual
+
+    assert far_above_usual(100, 7, [(10, 7)] * 3) is None  # too little history
+    assert far_above_usual(100, 7, [(10, 7)] * 4) is not None
+    assert far_above_usual(40, 30, [(10, 7)] * 4) is None  # a month: 40 is a low month
+    assert far_above_usual(300, 30, [(10, 7)] * 4) is not None
+    assert far_above_usual(5, 7, [(0, 7)] * 6) is None  # no usual to compare with

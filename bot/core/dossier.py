@@ -56,3 +56,23 @@ def rate(part: int | None, whole: int | None) -> float | None:
     if part is None or not whole:
         return None
     return 100.0 * part / whole
+
+
+#: a unit's figures this many times its usual daily intake ask to be confirmed
+FAR_ABOVE = 5
+#: reports of the unit needed before "usual" means anything
+USUAL_AFTER = 4
+
+
+def far_above_usual(received: int, days: int, history: list[tuple[int, int]]) -> Mismatch | None:
+    """Received dossiers far beyond the unit's own history (more than FAR_ABOVE times its median per day,
+    over its earlier reports: (received, days) each), which is most often a typo (120 for 12) or a
+    cumulative total sent as a week's."""
+    rates = sorted(r / max(d, 1) for r, d in history if r is not None and d > 0)
+    if len(rates) < USUAL_AFTER or received <= 0:
+        return None
+    mid = len(rates) // 2
+    median = rates[mid] if len(rates) % 2 else (rates[mid - 1] + rates[mid]) / 2
+    if median <= 0 or received / max(days, 1) <= FAR_ABOVE * median:
+        return None
+    return Mismatch("far_above_usual", {"received": received, "usual": max(1, round(median * max(days, 1)))})
