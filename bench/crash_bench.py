@@ -98,7 +98,7 @@ def main() -> None:
         subprocess.run([sys.executable, "-m", "bot", "user", "add", str(3000 + i), "--name", f"CB {3000 + i}",
                         "--role", "officer", "--unit", "tu-phap", "--db", str(db)], check=True, capture_output=True,
                        cwd=ROOT, env=env())
-    plan = ROOT.parent / "shared" / "seeds" / "ke-hoach-cchc-2023-duc-phong.md"
+    plan = ROOT / "tests" / "fixtures" / "ke-hoach-cchc-2023-duc-phong.md"
     subprocess.run([sys.executable, "-m", "bot", "import-plan", str(plan), "--year", "2026", "--db", str(db)],
                    check=True, capture_output=True, cwd=ROOT, env=env())
     per = args.reports // args.officers

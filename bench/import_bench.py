@@ -53,7 +53,7 @@ def timed(name: str, data: bytes, rounds: int = 5) -> tuple[float, int]:
 def main() -> None:
     secs, n = timed("generated.md", generated(300))
     print(f"generated plan : {n:4d} tasks in {secs * 1000:7.1f} ms (target < 1000 ms)")
-    seeds = ROOT.parent / "shared" / "seeds"
+    seeds = ROOT / "tests" / "fixtures"
     for path in sorted(seeds.glob("ke-hoach-*.md")):
         secs, n = timed(path.name, path.read_bytes())
         print(f"{path.stem[:30]:30s} : {n:4d} tasks in {secs * 1000:7.1f} ms")

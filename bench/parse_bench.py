@@ -44,7 +44,7 @@ HOSTILE_PIECES = ["vướng", "nv 1.1", "1.1", "xong", "đạt ", "hồ sơ ", "
 
 def messages() -> list[str]:
     texts = [t for t, _, _ in CORPUS + CORPUS_ROUND2]
-    samples = ROOT.parent / "shared" / "samples" / "parse_samples.jsonl"
+    samples = ROOT / "tests" / "fixtures" / "parse_samples.jsonl"
     if samples.exists():
         texts += [json.loads(x)["text"] for x in samples.read_text(encoding="utf-8").splitlines() if x.strip()]
     return texts + [fold(t) for t in texts]

@@ -121,9 +121,7 @@ def make_db(path: Path, officers: int, env: dict[str, str]) -> None:
     for i in range(officers):
         cli(env, "user", "add", str(2000 + i), "--name", f"CB {2000 + i}", "--role", "officer",
             "--unit", UNITS[i % len(UNITS)], "--db", str(path))
-    seed = ROOT.parent / "shared" / "seeds" / "ke-hoach-cchc-2023-duc-phong.md"
-    if not seed.exists():
-        seed = ROOT / "tests" / "fixtures" / "ke-hoach-cchc-2023-duc-phong.md"
+    seed = ROOT / "tests" / "fixtures" / "ke-hoach-cchc-2023-duc-phong.md"
     cli({**env, "CCHC_LOCALE": "vi"}, "import-plan", str(seed), "--year", "2026", "--db", str(path))
     import sqlite3
 

@@ -17,8 +17,11 @@ from storage.repositories import Repositories
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-SEEDS = SHARED / "seeds"
+#: copies of the real documents and the shared parse samples (../shared/seeds, ../shared/samples), so the
+#: suite needs nothing beside the repository; tests/fixtures/README.md says where each comes from
+FIXTURES = ROOT / "tests" / "fixtures"
+SEEDS = FIXTURES
+SHARED = FIXTURES
 FRIDAY = datetime(2026, 11, 27, 15, 0, tzinfo=TZ)
 
 CHAIRMAN = {"id": 1001, "name": "Nguyễn Văn An"}

@@ -17,7 +17,7 @@ from tests.conftest import SHARED
 from tests.parse_corpus import CORPUS, CORPUS_OTHER_NOW, NOW
 from tests.parse_corpus_round2 import CORPUS_ROUND2
 
-SAMPLES = SHARED / "samples" / "parse_samples.jsonl"
+SAMPLES = SHARED / "parse_samples.jsonl"
 
 
 def graded(result: dict[str, Any]) -> dict[str, Any]:
@@ -40,7 +40,6 @@ def _samples() -> list[dict[str, Any]]:
     return [json.loads(line) for line in SAMPLES.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-@pytest.mark.skipif(not SAMPLES.exists(), reason="shared samples not present")
 @pytest.mark.parametrize("case", _samples(), ids=lambda c: c["id"])
 def test_shared_samples(case: dict[str, Any]) -> None:
     now = datetime.fromisoformat(case["now"])

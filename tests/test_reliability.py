@@ -102,8 +102,8 @@ def test_backup_then_restore_then_replay(run_cli: Any, tmp_path: Path) -> None:
     db = tmp_path / "live.sqlite3"
     run_cli("user", "add", "1003", "--name", "Lê Văn Cường", "--role", "officer", "--unit", "tu-phap",
             "--db", str(db))
-    run_cli("import-plan", str(Path(__file__).parent.parent.parent / "shared" / "seeds" /
-                               "ke-hoach-cchc-2023-duc-phong.md"), "--year", "2026", "--db", str(db))
+    run_cli("import-plan", str(Path(__file__).parent / "fixtures" / "ke-hoach-cchc-2023-duc-phong.md"),
+            "--year", "2026", "--db", str(db))
     r = run_cli("backup", "--db", str(db), "--to", str(tmp_path / "bk"))
     assert r.returncode == 0, r.stderr
     backup = next((tmp_path / "bk").glob("cchc-*.sqlite3"))
