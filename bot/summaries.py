@@ -20,6 +20,7 @@ from bot.core.summary import (
     overdue_tasks,
     plan_progress,
     previous_period,
+    tasks_as_of,
 )
 from bot.core.workdays import WorkCalendar
 from storage.repositories import Repositories
@@ -92,7 +93,11 @@ class SummaryService:
         if unit is not None:
             owners_in_unit = {o.id for o in officers if o.unit_key == unit}
             tasks = [t for t in tasks if unit in t.lead_units or t.owner_id in owners_in_unit]
-        progress, per_area = plan_progress(tasks, today)
+        # a period that is over is shown as it stood on its last day: task states, overdue, who reported
+        as_of = min(today, end)
+        if as_of < today:
+            tasks = tasks_as_of(tasks, await self.repos.reports.progress_as_of(commune_id, as_of), as_of)
+        progress, per_area = plan_progress(tasks, as_of)
         prev_start, prev_end = previous_period(start, end)
         first = min(prev_start, date(end.year, 1, 1)) if with_year else prev_start
         rows = await self.repos.reports.dossiers(commune_id, first, end)
@@ -103,25 +108,25 @@ class SummaryService:
         ytd = combine_dossiers(rows, date(end.year, 1, 1), end) if with_year else None
         rates = dossier_rates(dossiers.counts)
         kpis = check_kpis(await self.repos.plans.kpis(plan_id), rates) if plan_id else []
-        week_start = week_bounds(today)[0]
-        last_reports = await self.repos.reports.last_reports(commune_id)
+        # who has not reported: this week for a period still going on, within the period for one that is over
+        since = week_bounds(today)[0] if as_of == today else start
+        reported = await self.repos.reports.reporters_between(commune_id, since, as_of)
         silent, away = [], []
         for o in officers:
             if unit is not None and o.unit_key != unit:
                 continue
-            if o.away_on(today):
+            if o.away_on(as_of):
                 away.append(o)
                 continue
             if not allowed(o.roles, Perm.REPORT) or o.has_role("chairman", "vice_chairman"):
                 continue
-            last = last_reports.get(o.id)
-            if last is None or datetime.fromisoformat(last).date() < week_start:
+            if o.id not in reported:
                 silent.append(o)
         plan_row = await self.repos.db.fetchone("SELECT title FROM plans WHERE id = ?", (plan_id,)) if plan_id else None
         return Summary(
             commune=commune.name if commune else "", start=start, end=end, today=today, unit=unit,
             plan_title=plan_row["title"] if plan_row else None, tasks=tasks, progress=progress,
-            per_area=per_area, overdue=overdue_tasks(tasks, today, self.calendar),
+            per_area=per_area, overdue=overdue_tasks(tasks, as_of, self.calendar),
             blocked=[t for t in tasks if t.status == "blocked"], dossiers=dossiers, rates=rates,
             previous=prev, previous_rates=dossier_rates(prev.counts), year_to_date=ytd, kpis=kpis,
             silent=silent, away=away, owners={o.id: o.name for o in officers},

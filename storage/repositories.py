@@ -736,6 +736,31 @@ class ReportRepo:
         rows = await self.db.fetchall(sql + " ORDER BY created_at, id", tuple(params))
         return [dict(r) for r in rows]
 
+    async def progress_as_of(self, commune_id: int, as_of: date) -> dict[int, tuple[str, int, str | None]]:
+        """task id → (status, percent, note) as the reports that count, made on or before `as_of`, left it
+        (as `TaskRepo.refresh_progress` does now: a report without a percent keeps the one before)."""
+        rows = await self.db.fetchall(
+            "SELECT task_id, status, percent, note FROM progress_reports WHERE commune_id = ? AND undone = 0"
+            " AND substr(created_at, 1, 10) <= ? ORDER BY task_id, created_at, id",
+            (commune_id, as_of.isoformat()))
+        out: dict[int, tuple[str, int, str | None]] = {}
+        for r in rows:
+            before = out.get(int(r["task_id"]), ("not_started", 0, None))
+            status = r["status"] or ("done" if r["percent"] == 100 else "in_progress")
+            percent = r["percent"] if r["percent"] is not None else (100 if status == "done" else before[1])
+            out[int(r["task_id"])] = (status, int(percent), r["note"])
+        return out
+
+    async def reporters_between(self, commune_id: int, start: date, end: date) -> set[int]:
+        """Officers who made a report that counts (progress or dossier) between `start` and `end`."""
+        rows = await self.db.fetchall(
+            "SELECT officer_id FROM progress_reports WHERE commune_id = ? AND undone = 0"
+            " AND substr(created_at, 1, 10) BETWEEN ? AND ?"
+            " UNION SELECT officer_id FROM dossier_reports WHERE commune_id = ? AND undone = 0"
+            " AND substr(created_at, 1, 10) BETWEEN ? AND ?",
+            (commune_id, start.isoformat(), end.isoformat(), commune_id, start.isoformat(), end.isoformat()))
+        return {int(r[0]) for r in rows}
+
     async def unit_intake_history(self, commune_id: int, unit_key: str | None, limit: int = 12
                                   ) -> list[tuple[int, int]]:
         """(received, days of the period) of the unit's latest reports that state received dossiers."""

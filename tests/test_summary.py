@@ -204,13 +204,18 @@ async def test_export_docx_and_xlsx(plan_session: OfflineSession) -> None:
     assert "DỰ THẢO" in text and "BÁO CÁO" in text
     assert "Tổng số hồ sơ tiếp nhận: 2.098 hồ sơ" in text and "trực tuyến: 909 hồ sơ" in text
     assert "Trả trước hạn: 1.739 hồ sơ." in text and "đạt 97,66%" in text and "84,87%" in text
-    assert "Nhiệm vụ 1.6" in text and "chờ hướng dẫn" in text
+    # a period long over is reported as it stood on its last day: the block reported today is not in it
+    assert "Nhiệm vụ 1.6" not in text and "Không có nhiệm vụ nào báo vướng mắc" in text
     assert len(document.tables[0].rows) == 51
     wb = load_workbook(io.BytesIO(docs[1].data))
     assert wb.sheetnames == ["Nhiệm vụ", "Hồ sơ TTHC"]
     assert wb["Nhiệm vụ"]["A1"].value == "Mã" and wb["Nhiệm vụ"].max_row == 51
     assert wb["Hồ sơ TTHC"]["D2"].value == 2098
     assert all(len(c.data) < 50 * 1024 * 1024 for c in docs)
+    await s.send_text(CHAIRMAN, "/xuatbaocao")  # this year to date: the block is there, with its note
+    now_doc = [c for c in s.api.calls if c.method == "sendDocument"][-2]
+    text = "\n".join(p.text for p in Document(io.BytesIO(now_doc.data)).paragraphs)
+    assert "Nhiệm vụ 1.6" in text and "chờ hướng dẫn" in text
     await s.send_text(OFFICER, "/xuatbaocao")
     assert "không có quyền" in last(s, OFFICER["id"])
 
@@ -291,3 +296,45 @@ def test_a_week_reported_mid_week_counts_in_a_period_ending_that_day_and_not_bef
     assert combine_dossiers([row], date(2026, 1, 1), date(2026, 11, 27)).days_covered == 5
     assert combine_dossiers([row], date(2026, 1, 1), date(2026, 11, 26)).counts == {}  # not sent yet then
     assert combine_dossiers([row], date(2026, 11, 24), date(2026, 11, 30)).counts == {}  # starts before
+
+
+async def test_past_months_are_shown_as_they_stood_on_their_last_day(settings: Any, tmp_path: Path) -> None:
+    """A quarter of history, then each month asked about in December: task states, blocks, who did not
+    report in that month, and the comparison with the month before."""
+    from datetime import datetime, timedelta
+
+    from bot.core.clock import ManualClock
+    from tests.conftest import TZ, add_people, import_seed_plan
+
+    await add_people(settings)
+    await import_seed_plan(settings)
+    s = OfflineSession(settings, ManualClock(datetime(2026, 7, 10, 9, 0, tzinfo=TZ)), files_dir=tmp_path / "f")
+    async with s:
+        await s.send_text(OFFICER, "nv 1.1 đạt 30%")
+        await s.press(OFFICER, "Lưu")
+        await s.advance_to(datetime(2026, 8, 12, 9, 0, tzinfo=TZ))
+        await s.send_text(OFFICER, "nv 1.1 xong, nv 1.2 vướng chờ văn bản của huyện")
+        await s.press(OFFICER, "Lưu")
+        await s.send_text(ONESTOP, "hs tháng 8 nhận 40, trực tuyến 10")
+        await s.press(ONESTOP, "Lưu")
+        await s.advance_to(datetime(2026, 9, 15, 9, 0, tzinfo=TZ))
+        await s.send_text(OFFICER, "nv 1.2 đạt 60%")
+        await s.press(OFFICER, "Lưu")
+        await s.advance_to(datetime(2026, 12, 1, 9, 0, tzinfo=TZ) + timedelta(minutes=1))
+        month = {}
+        for m in (7, 8, 9):
+            await s.send_text(CHAIRMAN, f"/tomtat tháng {m}")
+            month[m] = last(s, CHAIRMAN["id"])
+    # July: 1.1 under way, nothing done, nothing blocked; the one-stop officer did not report in July
+    assert "chờ văn bản của huyện" not in month[7]
+    assert "tuần này" not in month[7]
+    silent_july = month[7].split("Không báo cáo trong kỳ:")[1].split("\n")[0]
+    assert ONESTOP["name"] in silent_july and OFFICER["name"] not in silent_july
+    assert "✅ 0 xong" in month[7] and "▶️ 1 đang làm" in month[7]
+    # August: 1.2 blocked with its note; both reported in August
+    assert "1.2" in month[8] and "chờ văn bản của huyện" in month[8] and "✅ 1 xong" in month[8]
+    assert ONESTOP["name"] not in month[8].split("Không báo cáo trong kỳ:")[1].split("\n")[0]
+    assert "01/07/2026" in month[8] and "31/07/2026" in month[8]  # compared with July, not 30 days back
+    # September: the block is over
+    assert "chờ văn bản của huyện" not in month[9]
+    assert ONESTOP["name"] in month[9]  # did not report in September

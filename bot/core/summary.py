@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
+from bot.core.dates import month_end
 from bot.core.dossier import late_without_apology
 from bot.core.models import Task
 from bot.core.parse import COUNT_KEYS
@@ -217,8 +218,40 @@ def check_kpis(kpis: Iterable[dict[str, Any]], rates: dict[str, float | None]) -
 
 
 def previous_period(start: date, end: date) -> tuple[date, date]:
+    """The period a summary compares with: the previous calendar month, quarter, half or year when the period
+    is one (November → 1–31 October, not the 30 days before 1 November; quý 3 → quý 2), else the days of
+    equal length just before it."""
+    months = _whole_months(start, end)
+    if months in (1, 3, 6, 12):
+        first_month = start.year * 12 + start.month - 1 - months
+        y, m = divmod(first_month, 12)
+        last = first_month + months - 1
+        ly, lm = divmod(last, 12)
+        return date(y, m + 1, 1), month_end(ly, lm + 1)
     length = (end - start).days + 1
     return start - timedelta(days=length), start - timedelta(days=1)
+
+
+def _whole_months(start: date, end: date) -> int | None:
+    """How many calendar months [start, end] is, when it is whole months starting on a month's first day
+    at a boundary of that length (a quarter starts in Jan/Apr/Jul/Oct); else None."""
+    if start.day != 1 or end != month_end(end.year, end.month):
+        return None
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    if months in (3, 6, 12) and (start.month - 1) % months:
+        return None
+    return months
+
+
+def tasks_as_of(tasks: Sequence[Task], latest: dict[int, tuple[str, int, str | None]], as_of: date
+                ) -> list[Task]:
+    """The tasks as they stood at the end of `as_of`: each task's state is its latest report made by then
+    (`latest`: task id → (status, percent, note)), or not started when there was none."""
+    out = []
+    for t in tasks:
+        status, percent, note = latest.get(t.id, ("not_started", 0, None))
+        out.append(replace(t, status=status, percent=percent, note=note))
+    return out
 
 
 def late_without_apology_total(counts: dict[str, int]) -> int:

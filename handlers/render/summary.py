@@ -50,7 +50,8 @@ def render_summary(t: Translator, s: Summary, unit_names: dict[str, str]) -> str
                          note=esc(short(task.note or t("summary.no_note"), 90))))
     # 4. people
     if s.silent:
-        out.append(t("summary.silent", names=esc(", ".join(o.name for o in s.silent[:15]))))
+        key = "summary.silent" if s.end >= s.today else "summary.silent_period"  # a period that is over
+        out.append(t(key, names=esc(", ".join(o.name for o in s.silent[:15]))))
     if s.away:
         names = []
         for o in s.away:
