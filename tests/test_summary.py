@@ -338,3 +338,41 @@ async def test_past_months_are_shown_as_they_stood_on_their_last_day(settings: A
     # September: the block is over
     assert "chờ văn bản của huyện" not in month[9]
     assert ONESTOP["name"] in month[9]  # did not report in September
+
+
+def _row(i: int, start: str, end: str, sent: str, received: int, unit: str = "mot-cua") -> dict[str, Any]:
+    return {"id": i, "unit_key": unit, "period_start": start, "period_end": end,
+            "created_at": f"{sent}T10:00:00+07:00", "received": received}
+
+
+@pytest.mark.parametrize("rows, start, end, received", [
+    # Phổ An's cumulative Jan–Jul, then weekly reports: one inside July (already in the cumulative), two after
+    ([_row(1, "2023-01-01", "2023-07-20", "2023-07-21", 2098), _row(2, "2023-07-17", "2023-07-20", "2023-07-24", 60),
+      _row(3, "2023-07-24", "2023-07-30", "2023-07-31", 70), _row(4, "2023-07-31", "2023-08-06", "2023-08-07", 80)],
+     "2023-01-01", "2023-12-31", 2098 + 70 + 80),
+    # the same, the weekly inside sent before the cumulative: still not added twice
+    ([_row(2, "2023-07-17", "2023-07-20", "2023-07-19", 60), _row(1, "2023-01-01", "2023-07-20", "2023-07-21", 2098)],
+     "2023-01-01", "2023-12-31", 2098),
+    # a month after its weeks, and weeks after their month: the month holds them either way
+    ([_row(1, "2026-11-02", "2026-11-08", "2026-11-09", 10), _row(2, "2026-11-09", "2026-11-15", "2026-11-16", 12),
+      _row(3, "2026-11-01", "2026-11-30", "2026-12-01", 50)], "2026-11-01", "2026-11-30", 50),
+    ([_row(3, "2026-11-01", "2026-11-30", "2026-11-30", 50), _row(1, "2026-11-02", "2026-11-08", "2026-12-01", 10)],
+     "2026-11-01", "2026-11-30", 50),
+    # the same week twice: the newer replaces the older
+    ([_row(1, "2026-11-23", "2026-11-29", "2026-11-27", 12), _row(2, "2026-11-23", "2026-11-29", "2026-11-28", 15)],
+     "2026-11-01", "2026-11-30", 15),
+    # two units add up; a unit's weeks add up
+    ([_row(1, "2026-11-02", "2026-11-08", "2026-11-09", 10), _row(2, "2026-11-09", "2026-11-15", "2026-11-16", 12),
+      _row(3, "2026-11-02", "2026-11-08", "2026-11-09", 7, unit="dia-chinh")], "2026-11-01", "2026-11-30", 29),
+    # a week asked about inside a cumulative report: the cumulative is not inside the week, the week's own counts
+    ([_row(1, "2023-01-01", "2023-07-20", "2023-07-21", 2098), _row(2, "2023-07-17", "2023-07-20", "2023-07-24", 60)],
+     "2023-07-17", "2023-07-23", 60),
+])
+def test_periods_combine_without_double_counting_or_dropping(rows: list[dict[str, Any]], start: str, end: str,
+                                                             received: int) -> None:
+    from datetime import date
+
+    from bot.core.summary import combine_dossiers
+
+    got = combine_dossiers(rows, date.fromisoformat(start), date.fromisoformat(end))
+    assert got.counts.get("received") == received

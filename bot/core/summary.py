@@ -48,8 +48,9 @@ class DossierTotals:
 def combine_dossiers(rows: Iterable[dict[str, Any]], start: date, end: date) -> DossierTotals:
     """Rows need: unit_key, period_start, period_end (ISO), created_at, id, and count columns.
 
-    The rule (README, "How figures combine"): per unit, the newest report wins the days it covers; an older
-    report overlapping those days is replaced, not added; reports for different days add up."""
+    The rule (README, "Summaries and the combining rule"), per unit: the newest report of a period replaces
+    the older ones of the same period; a longer period holds the shorter periods inside it (they are not
+    added again, and it is not dropped for them); reports for different days add up."""
     out = DossierTotals(start, end)
     by_unit: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
@@ -63,8 +64,20 @@ def combine_dossiers(rows: Iterable[dict[str, Any]], start: date, end: date) -> 
     totals: Counter[str] = Counter()
     seen_keys: set[str] = set()
     for unit_rows in by_unit.values():
+        # 1. the same period reported again: the newest report replaces the older ones
+        newest: dict[tuple[str, str], dict[str, Any]] = {}
+        for r in sorted(unit_rows, key=lambda x: (x["created_at"], x["id"])):
+            key = (str(r["period_start"])[:10], str(r["period_end"])[:10])
+            if key in newest:
+                out.reports_replaced += 1
+            newest[key] = r
+        # 2. a longer period holds the shorter ones inside it (a month its weeks, "từ đầu năm đến nay" the
+        #    weeks before): it is used and they are not added again; of periods overlapping in part, the
+        #    longer is used. Reports on days nobody else covers add up.
         taken: set[date] = set()
-        for r in sorted(unit_rows, key=lambda x: (x["created_at"], x["id"]), reverse=True):
+        by_time = sorted(newest.values(), key=lambda x: (x["created_at"], x["id"]), reverse=True)
+        ordered = sorted(by_time, key=lambda x: -(_d(x["period_end"]) - _d(x["period_start"])).days)
+        for r in ordered:
             days = _days(_d(r["period_start"]), _d(r["period_end"]))
             if taken & days:
                 out.reports_replaced += 1
