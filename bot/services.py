@@ -12,6 +12,7 @@ from bot.config import Settings
 from bot.core.clock import Clock
 from bot.core.models import Commune, Officer
 from bot.core.workdays import WorkCalendar
+from bot.explanations import ExplanationService
 from bot.i18n import Translator, translator
 from bot.reports import ReportService
 from bot.summaries import SummaryService
@@ -138,6 +139,10 @@ class Services:
         if self._tasks is None:
             raise RuntimeError("services are not open")
         return self._tasks
+
+    @property
+    def explanations(self) -> ExplanationService:
+        return ExplanationService(self.repos, self.tasks)
 
     @property
     def reports(self) -> ReportService:

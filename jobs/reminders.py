@@ -361,7 +361,8 @@ async def escalation(app: Application, commune_id: int, rule: Rule, slot: dateti
             lines.append(t("remind.silent", names=esc(", ".join(silent))))
         if not tasks and not silent:
             lines.append(t("remind.escalation_clear"))
-        await send_once(app, chairman, "escalation", key, "\n".join(lines))
+        ask = [[(t("explain.button"), "gt:m")]] if tasks else None  # "Yêu cầu giải trình" (handlers/explain)
+        await send_once(app, chairman, "escalation", key, "\n".join(lines), ask)
 
 
 async def reporting(app: Application, commune_id: int, rule: Rule, slot: datetime, spec: dict[str, Any]) -> None:

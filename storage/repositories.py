@@ -590,6 +590,22 @@ class TaskRepo:
             (task.commune_id, task.id, by, kind, old, new, at.isoformat()),
         )
 
+    async def open_requests(self, officer_id: int) -> list[int]:
+        """Tasks on which `officer_id` was asked to explain (kind 'explain_asked') and has not answered since."""
+        rows = await self.db.fetchall(
+            "SELECT DISTINCT h.task_id FROM task_history h WHERE h.kind = 'explain_asked' AND h.old_value = ?"
+            " AND NOT EXISTS (SELECT 1 FROM task_history e WHERE e.task_id = h.task_id AND e.kind = 'explanation'"
+            " AND e.officer_id = ? AND e.at >= h.at) ORDER BY h.task_id",
+            (str(officer_id), officer_id))
+        return [int(r[0]) for r in rows]
+
+    async def askers(self, task_id: int, officer_id: int) -> set[int]:
+        """Who asked `officer_id` to explain `task_id`."""
+        rows = await self.db.fetchall(
+            "SELECT DISTINCT officer_id FROM task_history WHERE task_id = ? AND kind = 'explain_asked'"
+            " AND old_value = ?", (task_id, str(officer_id)))
+        return {int(r[0]) for r in rows if r[0] is not None}
+
     async def history_of(self, task_id: int, limit: int = 10) -> list[dict[str, Any]]:
         rows = await self.db.fetchall(
             "SELECT h.*, o.name AS officer_name FROM task_history h LEFT JOIN officers o ON o.id = h.officer_id"

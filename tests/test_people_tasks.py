@@ -297,3 +297,39 @@ async def test_a_no_deadline_placeholder_is_refused_and_a_poisoned_row_stops_nob
     await s.advance_to(s.clock.now() + timedelta(days=4))  # Monday and Tuesday 08:00: deadline checks
     later = [c.text or "" for c in s.api.calls[before:]]
     assert any("1.2" in t for t in later), "the other task's deadline reminder still went out"
+
+
+async def test_the_chairman_asks_for_an_explanation_and_the_answer_is_kept_on_the_task(
+        plan_session: OfflineSession) -> None:
+    """Monday's escalation offers "Yêu cầu giải trình"; the chairman picks an overdue task; its lead unit's
+    officer is asked, answers in a message, the answer is saved on the task (/nhiemvu shows it) and sent to
+    the chairman. Nobody else can press the button."""
+    from datetime import datetime
+
+    from tests.conftest import TZ
+
+    s = plan_session
+    await s.advance_to(datetime(2026, 11, 30, 8, 0, tzinfo=TZ))  # Monday, after the 07:30 escalation
+    escalation = [c for c in s.api.calls if c.chat == CHAIRMAN["id"] and c.buttons]
+    assert escalation and escalation[-1].buttons == [["📝 Yêu cầu giải trình"]]
+    await s.press(CHAIRMAN, "giải trình")
+    pick = s.buttons(CHAIRMAN["id"])
+    late = [b for b in pick if b["text"].startswith("1.4 ")]  # 1.4 is overdue and led by tư pháp
+    assert late, [b["text"] for b in pick]
+    # the officer cannot use the chairman's buttons (a forged press)
+    before = len(s.api.calls)
+    await s.press_data(OFFICER, s.api.latest_with_buttons[CHAIRMAN["id"]], late[0]["callback_data"])
+    assert not any("Yêu cầu giải trình" in (c.text or "") for c in s.api.calls[before:] if c.chat == OFFICER["id"])
+    await s.press(CHAIRMAN, "1.4 ")
+    asked = last(s, OFFICER["id"])
+    assert "Yêu cầu giải trình" in asked and "1.4" in asked and "giải trình 1.4:" in asked
+    assert OFFICER["name"] in last(s, CHAIRMAN["id"])
+    await s.send_text(OFFICER, "giải trình 1.4: chờ UBND huyện ban hành hướng dẫn, dự kiến xong 20/12")
+    assert "Đã ghi nhận giải trình" in last(s, OFFICER["id"])
+    assert "chờ UBND huyện ban hành hướng dẫn" in last(s, CHAIRMAN["id"])
+    await s.send_text(CHAIRMAN, "/nhiemvu 1.4")
+    assert "chờ UBND huyện ban hành hướng dẫn" in last(s, CHAIRMAN["id"])
+    # no open request any more: "giải trình" is read as an ordinary message, nothing is saved twice
+    await s.send_text(OFFICER, "giải trình 1.4: lần nữa")
+    rows = await s.app.services.db.fetchone("SELECT COUNT(*) FROM task_history WHERE kind = 'explanation'")
+    assert rows is not None and rows[0] == 1

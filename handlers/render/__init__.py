@@ -147,6 +147,12 @@ def task_detail(t: Translator, view: TaskView, units: dict[str, str], history: l
         for h in evidence[:5]:
             lines.append(t("task.evidence_line", when=fmt_date(t, h["at"][:10]), name=esc(h["officer_name"] or ""),
                            caption=esc(short(h["new_value"] or "", 100))))
+    explained = [h for h in history if h["kind"] == "explanation"]
+    if explained:  # answers to the chairman's "Yêu cầu giải trình", newest first
+        lines.append(t("task.explanations"))
+        for h in explained[:3]:
+            lines.append(t("task.explanation_line", when=fmt_date(t, h["at"][:10]), name=esc(h["officer_name"] or ""),
+                           text=esc(short(h["new_value"] or "", 300))))
     changes = [h for h in history if h["kind"] in ("due_date", "owner")]
     for h in changes[:3]:
         if h["kind"] == "due_date":
