@@ -1,0 +1,1 @@
+"""The repositories, one module per aggregate; `storage.repositories.Repositories` holds them all."""
