@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import logging
 
-from telegram import BotCommand
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import redact
 from bot.config import Settings
 from bot.core.clock import Clock, SystemClock
-from bot.core.permissions import COMMANDS
-from bot.i18n import translator
 from bot.intake import Intake
 from bot.offline import OFFLINE_TOKEN
 from bot.retry import RetryingRequest
 from bot.safebot import ChatRateLimiter, SafeBot
 from bot.services import Services
 from handlers.context import BotContext, CCHCApplication
+from handlers.menus import set_default_menu, sync_all
 from handlers.registry import register_handlers
 from jobs.rebuild import rebuild_jobs
 
@@ -79,16 +77,15 @@ def build_application(
 
 
 async def on_startup(app: Application) -> None:
-    """Open storage, set the Vietnamese command menu, rebuild scheduled jobs from the database."""
+    """Open storage, set the command menus (handlers.menus), rebuild scheduled jobs from the database."""
     assert isinstance(app, CCHCApplication)
     await app.services.open()
-    t = translator("vi")
-    menu = [BotCommand(name, t(f"menu.{name}")) for name, _ in COMMANDS if name != "huongdan"]
-    await app.bot.set_my_commands(menu)
-    await app.bot.set_my_commands(
-        [BotCommand(name, translator("en")(f"menu.{name}")) for name, _ in COMMANDS if name != "huongdan"],
-        language_code="en",
-    )
+    await set_default_menu(app.bot)
+    menus = sync_all(app.bot, app.services.repos)
+    if app.intake.inline_refusals:  # offline: at once, so a session starts in a known state
+        await menus
+    else:  # a province's thousands of menus go out behind the rate limiter, not before the bot answers
+        app.create_task(menus, name="menus")
     await rebuild_jobs(app)
     recovered = await app.intake.recover()
     if recovered:

@@ -273,11 +273,22 @@ class OfflineBotAPI(BaseRequest):
         commands = params.get("commands", [])
         if isinstance(commands, str):
             commands = json.loads(commands)
-        self.commands[str(params.get("language_code", ""))] = commands
+        self.commands[self._menu_key(params)] = commands
         self._record(SentCall(self.clock.now(), "setMyCommands", None, params))
         return True
 
+    @staticmethod
+    def _menu_key(params: dict[str, Any]) -> str:
+        """"" / "en" for the default menus, "chat:ID" for one chat's own."""
+        scope = params.get("scope")
+        if isinstance(scope, str):
+            scope = json.loads(scope)
+        if isinstance(scope, dict) and scope.get("type") == "chat":
+            return f"chat:{scope.get('chat_id')}"
+        return str(params.get("language_code", "") or "")
+
     def _m_deleteMyCommands(self, params: dict[str, Any], files: Any) -> bool:
+        self.commands.pop(self._menu_key(params), None)
         return True
 
     def _m_sendChatAction(self, params: dict[str, Any], files: Any) -> bool:

@@ -13,6 +13,7 @@ from bot.core.models import Officer
 from bot.core.permissions import Perm, allowed, role_change_refusal
 from handlers.common import deny, esc, reply, requires, send_html
 from handlers.context import BotContext
+from handlers.menus import sync_menu
 from handlers.start import role_names, start
 
 INVITE_DAYS = 7
@@ -86,6 +87,7 @@ async def start_or_join(update: Update, context: BotContext) -> None:
     await services.repos.audit.log("joined", user_id=user.id, at=now, officer_id=officer.id,
                                    commune_id=officer.commune_id, detail=code)
     context.state.officer = officer
+    await sync_menu(context.bot, services.repos, officer)
     await start(update, context)
 
 
@@ -171,6 +173,9 @@ async def _change(update: Update, context: BotContext, args: list[str]) -> None:
         return
     await services.repos.audit.log("people_change", user_id=officer.telegram_id, at=now, officer_id=officer.id,
                                    commune_id=officer.commune_id, detail=f"{person.telegram_id}:{detail}")
+    changed = await services.repos.officers.by_id(person.id)
+    if changed is not None:  # their menu follows their roles (or goes, when deactivated)
+        await sync_menu(context.bot, services.repos, changed)
 
 
 async def nghi(update: Update, context: BotContext) -> None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.core.permissions import COMMANDS, permissions
+from bot.core.permissions import menu_commands
 from bot.core.text import fold
 from bot.i18n import translator
 from handlers.common import reply, send_html
 from handlers.context import BotContext
+from handlers.menus import sync_menu
 
 
 def role_names(context: BotContext, roles: tuple[str, ...]) -> str:
@@ -36,11 +37,9 @@ async def help_command(update: Update, context: BotContext) -> None:
     officer = context.officer
     if officer is None:
         return
-    perms = permissions(officer.roles)
     lines = [context.t("help.header")]
-    for name, perm in COMMANDS:
-        if perm is None or perm in perms:
-            lines.append(f"/{name} — {context.t(f'help.{name}')}")
+    for name in menu_commands(officer.roles):  # the same set as the person's Telegram menu
+        lines.append(f"/{name} — {context.t(f'help.{name}')}")
     lines.append(context.t("help.footer"))
     await send_html(update, context, "\n".join(lines))
 
@@ -73,5 +72,9 @@ async def ngonngu(update: Update, context: BotContext) -> None:
     if wanted is None:
         await reply(update, context, "language.usage", current=context.t(f"language.name_{officer.locale}"))
         return
-    await context.services.repos.officers.update(officer.id, locale=wanted)
+    services = context.services
+    await services.repos.officers.update(officer.id, locale=wanted)
+    changed = await services.repos.officers.by_id(officer.id)
+    if changed is not None:
+        await sync_menu(context.bot, services.repos, changed)
     await send_html(update, context, translator(wanted)("language.changed"))

@@ -333,3 +333,33 @@ async def test_the_chairman_asks_for_an_explanation_and_the_answer_is_kept_on_th
     await s.send_text(OFFICER, "giải trình 1.4: lần nữa")
     rows = await s.app.services.db.fetchone("SELECT COUNT(*) FROM task_history WHERE kind = 'explanation'")
     assert rows is not None and rows[0] == 1
+
+
+async def test_each_person_sees_the_commands_of_their_roles_in_their_language(session: OfflineSession) -> None:
+    s = session
+    menus = s.api.commands
+
+    def names(chat: int) -> list[str]:
+        return [c["command"] for c in menus.get(f"chat:{chat}", [])]
+
+    assert [c["command"] for c in menus[""]] == ["start", "help"]  # strangers: join and help only
+    officer = names(OFFICER["id"])
+    assert "nhiemvu" in officer and "baocao" in officer and "nghi" in officer
+    assert not {"caidat", "saoluu", "moi", "xuatbaocao", "canbo", "giao"} & set(officer)
+    chairman = names(CHAIRMAN["id"])
+    assert {"tomtat", "xuatbaocao", "giao", "canbo"} <= set(chairman) and "saoluu" not in chairman
+    assert {"moi", "saoluu", "caidat"} <= set(names(OFFICE["id"]))
+    assert menus[f"chat:{OFFICER['id']}"][0]["description"] != ""  # Vietnamese descriptions
+    # a role change reaches the menu; so does a language change; a restart sets nothing again
+    await s.send_text(OFFICE, f"/canbo {OFFICER['id']} vaitro officer,vice_chairman")
+    assert "xuatbaocao" in names(OFFICER["id"])
+    vi = menus[f"chat:{OFFICER['id']}"][0]["description"]
+    await s.send_text(OFFICER, "/ngonngu en")
+    assert menus[f"chat:{OFFICER['id']}"][0]["description"] != vi
+    await s.send_text(OFFICE, f"/canbo {OFFICER['id']} khoa")
+    assert f"chat:{OFFICER['id']}" not in menus  # deactivated: back to the strangers' menu
+    set_calls = sum(1 for c in s.api.calls if c.method == "setMyCommands")
+    from bot.app import on_startup
+
+    await on_startup(s.app)  # nothing changed: only the two default menus are set again
+    assert sum(1 for c in s.api.calls if c.method == "setMyCommands") == set_calls + 2

@@ -27,6 +27,7 @@ class Officer:
     away_from: date | None = None  # (older databases) leave announced ahead starts on this day
     #: periods of leave, (first day, last day), ordered and not overlapping (`bot.core.absence.add_leave`)
     leaves: tuple[tuple[date, date], ...] = ()
+    menu_key: str | None = None  # the command menu last set for this officer (bot.core.permissions.menu_key)
 
     def has_role(self, *roles: str) -> bool:
         return any(r in self.roles for r in roles)

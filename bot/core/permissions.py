@@ -68,6 +68,21 @@ COMMANDS: tuple[tuple[str, Perm | None], ...] = (
 )
 
 
+#: what a stranger's menu offers (joining and help)
+STRANGER_MENU = ("start", "help")
+
+
+def menu_commands(roles: Iterable[str]) -> list[str]:
+    """The commands an officer with `roles` sees in Telegram's menu (and in /help): those they may use."""
+    perms = permissions(roles)
+    return [name for name, perm in COMMANDS if name != "huongdan" and (perm is None or perm in perms)]
+
+
+def menu_key(roles: Iterable[str], locale: str, active: bool) -> str:
+    """What an officer's menu depends on; the menu is set again when this changes."""
+    return f"v1:{','.join(sorted(roles))}:{locale}:{int(active)}"
+
+
 def role_change_refusal(
     actor_roles: Iterable[str], *, is_self: bool, target_roles: Iterable[str], new_roles: Iterable[str] | None,
     deactivate: bool = False, other_active_admins: int,

@@ -116,7 +116,7 @@ class OfficerRepo:
 
     async def update(self, officer_id: int, **fields: object) -> None:
         allowed = {"roles", "unit_key", "away_from", "away_until", "reminders_paused_until", "locale", "active",
-                   "leaves"}
+                   "leaves", "menu_key"}
         self._drop()
         for key, value in fields.items():
             if key not in allowed:

@@ -28,6 +28,7 @@ def _officer(row: aiosqlite.Row) -> Officer:
         away_until=date.fromisoformat(row["away_until"]) if row["away_until"] else None,
         paused_until=date.fromisoformat(row["reminders_paused_until"]) if row["reminders_paused_until"] else None,
         away_from=date.fromisoformat(row["away_from"]) if row["away_from"] else None,
+        menu_key=row["menu_key"],
         leaves=tuple((date.fromisoformat(a), date.fromisoformat(b)) for a, b in json.loads(row["leaves"] or "[]")),
     )
 
