@@ -12,7 +12,7 @@ from bot.core.dossier import check, far_above_usual, late_without_apology
 from bot.core.models import Officer
 from bot.core.parse import ParseResult
 from bot.core.schedule import current_window
-from bot.tasks import TaskService, may_report_on
+from bot.tasks import TaskService, may_report_on, nearest_codes
 from storage.repositories import NewerReport, Repositories
 
 DUPLICATE_WINDOW = timedelta(days=3)
@@ -67,6 +67,10 @@ class ReportService:
                 item.update(task_id=res.task.id, code=res.task.code, title=res.task.title, problem=None)
                 if not may_report_on(res.task, officer):
                     item["problem"] = "not_yours"
+                    item["lead_units"] = list(res.task.lead_units)  # whose it is, for the answer
+            elif res.problem == "unknown_code" and p.task_ref:  # "did you mean?": the sender's nearest codes
+                mine = [t for t in await self.tasks.all(officer.commune_id) if may_report_on(t, officer)]
+                item["candidates"] = [[t.id, t.code, t.title] for t in nearest_codes(p.task_ref, mine)]
             else:  # only tasks the sender may report on are offered, as a typed code would be checked
                 mine = [t for t in res.candidates if may_report_on(t, officer)]
                 item["candidates"] = [[t.id, t.code, t.title] for t in mine]

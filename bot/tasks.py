@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+from rapidfuzz import fuzz
+
 from bot.core.domain import ALL_UNITS
 from bot.core.models import Officer, Task
 from bot.core.text import fold
@@ -117,7 +119,6 @@ def fuzzy_tasks(hint: str, tasks: list[Task], prefer: set[int] | frozenset[int] 
 
     Scored with rapidfuzz's partial_ratio on diacritic-folded text with abbreviations spelled out; the
     sender's own tasks get a small bonus."""
-    from rapidfuzz import fuzz
 
     words = _normal(hint[:HINT_CHARS])
     if len(words) < 3:
@@ -139,3 +140,22 @@ def fuzzy_tasks(hint: str, tasks: list[Task], prefer: set[int] | frozenset[int] 
     top = good[0][0]
     close = [t for sc, t in good if top - sc < 4]
     return close
+
+
+def nearest_codes(ref: str, tasks: list[Task], n: int = 5) -> list[Task]:
+    """The tasks whose codes are nearest to a code that is not in the plan ("1.10" → 1.1, 1.7 …; "11" →
+    1.1): same first part first, then the closest spelling. Nothing when no code shares its first part."""
+    parts = ref.split(".")
+    joined = ref.replace(".", "")
+    scored = []
+    for t in tasks:
+        other = t.code.split(".")
+        shared = 0
+        for a, b in zip(parts, other, strict=False):
+            if a != b:
+                break
+            shared += 1
+        spelled = fuzz.ratio(joined, t.code.replace(".", ""))
+        if shared or spelled >= 80:
+            scored.append((-shared, -spelled, t.code, t))
+    return [x[3] for x in sorted(scored, key=lambda x: x[:3])[:n]]

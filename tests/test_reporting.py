@@ -480,3 +480,22 @@ def test_far_above_usual_needs_history_and_compares_per_day() -> None:
     assert far_above_usual(40, 30, [(10, 7)] * 4) is None  # a month: 40 is a low month
     assert far_above_usual(300, 30, [(10, 7)] * 4) is not None
     assert far_above_usual(5, 7, [(0, 7)] * 6) is None  # no usual to compare with
+
+
+async def test_an_unknown_code_offers_the_senders_nearest_tasks_to_pick(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(OFFICER, "nv 1.10 xong")  # no task 1.10: tư pháp's 1.1 is the nearest
+    reply = last(s, OFFICER["id"])
+    assert "1.10" in reply and "không có trong kế hoạch" in reply
+    labels = [b["text"] for b in s.buttons(OFFICER["id"])]
+    assert labels and labels[0].startswith("1.1 ") and all(lbl.startswith("1.") or "Hủy" in lbl for lbl in labels)
+    await s.press(OFFICER, "1.1 ")
+    assert "Bấm ✅ Lưu" in last(s, OFFICER["id"])
+    await s.press(OFFICER, "Lưu")
+    assert (await _task(s, "1.1")).status == "done"
+
+
+async def test_another_units_task_is_named_with_its_unit(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(OFFICER, "nv 4.1 đạt 90%")
+    assert "Văn phòng" in last(s, OFFICER["id"])

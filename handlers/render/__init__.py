@@ -7,6 +7,7 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.core.domain import UNITS_BY_KEY
 from bot.core.models import Task
 from bot.i18n import Translator, esc
 from bot.reports import first_ambiguous, saveable
@@ -55,6 +56,10 @@ def readback_text(t: Translator, payload: dict[str, Any], state: str = "pending"
     return "\n".join(lines)
 
 
+#: the units' names as the domain gives them (a lead unit of "all" or "external" is named by the locale)
+UNIT_NAMES = {k: u.name for k, u in UNITS_BY_KEY.items()}
+
+
 def _item_line(t: Translator, item: dict[str, Any]) -> str:
     parts = []
     if item["percent"] is not None:
@@ -69,8 +74,9 @@ def _item_line(t: Translator, item: dict[str, Any]) -> str:
     what = ", ".join(parts) or t("status.unknown")
     if item["task_id"] is not None:
         line = t("readback.item", code=esc(item["code"]), title=esc(short(item["title"])), what=what)
-        if item["problem"] == "not_yours":
-            line += " " + t("readback.not_yours")
+        if item["problem"] == "not_yours":  # whose it is (older read-backs did not keep it)
+            units = ", ".join(UNIT_NAMES.get(u, u) for u in item.get("lead_units", [])) or t("readback.other_unit")
+            line += " " + t("readback.not_yours", units=esc(units))
         return line
     if item["problem"] == "unknown_code":
         return "⚠️ " + t("readback.unknown_code", code=esc(item["ref"] or "?"))
