@@ -376,3 +376,12 @@ def test_periods_combine_without_double_counting_or_dropping(rows: list[dict[str
 
     got = combine_dossiers(rows, date.fromisoformat(start), date.fromisoformat(end))
     assert got.counts.get("received") == received
+
+
+async def test_summary_sections_are_numbered_in_order_whatever_is_left_out(plan_session: OfflineSession) -> None:
+    import re
+
+    s = plan_session
+    await s.send_text(CHAIRMAN, "/tomtat")
+    numbers = [int(n) for n in re.findall(r"^<b>(\d)\. ", last(s, CHAIRMAN["id"]), flags=re.MULTILINE)]
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 4

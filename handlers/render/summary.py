@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+import re
+
 from bot.core.absence import current_or_next
 from bot.core.domain import AREA_KEYS
 from bot.core.summary import KpiCheck, Progress, intake, previous_period
@@ -73,10 +76,19 @@ def render_summary(t: Translator, s: Summary, unit_names: dict[str, str]) -> str
         y = s.year_to_date.counts
         out.append(t("summary.ytd", received=n(y.get("received", y.get("total", 0))),
                      resolved=n(y.get("resolved", 0)), late=n(y.get("late", 0))))
-    text = "\n".join(out)
+    text = _renumber("\n".join(out))
     if len(text) > MAX_CHARS:
         text = text[: MAX_CHARS - 40].rsplit("\n", 1)[0] + "\n" + t("summary.truncated")
     return text
+
+
+_SECTION = re.compile(r"^<b>\d\. ", re.MULTILINE)
+
+
+def _renumber(text: str) -> str:
+    """Sections that have nothing to say are left out; the ones shown are numbered 1, 2, 3 … in order."""
+    count = itertools.count(1)
+    return _SECTION.sub(lambda _: f"<b>{next(count)}. ", text)
 
 
 def area_line(t: Translator, area: str, a: Progress) -> str:
