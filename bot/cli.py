@@ -313,7 +313,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     settings = _settings(args.db)
     _preflight(settings.db_path)
     try:
-        path = backup_to(settings.db_path, args.to or settings.backups)
+        path = backup_to(settings.db_path, args.to or settings.backups, datetime.now(settings.tz))
         version = verify(path)
     except (StorageError, OSError) as exc:
         raise CliError(str(exc)) from None

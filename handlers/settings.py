@@ -17,6 +17,7 @@ from handlers.common import button, reply, reply_chat_id, requires, send_html
 from handlers.context import BotContext
 from handlers.readback_send import forged, send_readback
 from jobs.reminders import KINDS, load, rebuild
+from storage.backup import backup_to
 
 _NAMES = {"nhacviec": "weekly_ping", "han": "deadlines", "baocaochutich": "escalation", "lichbaocao": "reporting",
           "hoso": "dossier_request", **{k: k for k in KINDS}}
@@ -167,13 +168,12 @@ async def saoluu(update: Update, context: BotContext) -> None:
 
     from telegram import InputFile
 
-    from storage.backup import backup_to
 
     services = context.services
     chat = update.effective_chat
     if chat is None:
         return
-    path = await asyncio.to_thread(backup_to, services.db_path, services.settings.backups)
+    path = await asyncio.to_thread(backup_to, services.db_path, services.settings.backups, services.clock.now())
     officer = context.officer
     await services.repos.audit.log("backup_sent", user_id=officer.telegram_id if officer else None,
                                    at=services.clock.now(), officer_id=officer.id if officer else None,

@@ -438,7 +438,7 @@ async def nightly_backup(context: Any) -> None:
     services = app.services
     folder = services.settings.backups
     try:
-        path = await asyncio.to_thread(backup_to, services.db_path, folder)
+        path = await asyncio.to_thread(backup_to, services.db_path, folder, services.clock.now())
         removed = await asyncio.to_thread(prune, folder, services.settings.backup_keep)
         log.info("nightly backup %s (%d old ones removed)", path, len(removed))
     except Exception:

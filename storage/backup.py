@@ -12,11 +12,13 @@ from storage.db import Database, StorageError, load_migrations, split_statements
 from storage.lock import DatabaseInUse, DatabaseLock
 
 
-def backup_to(db_path: Path, dest: Path) -> Path:
-    """Copy the live database to `dest` (a file, or a folder for a time-stamped name). Returns the file."""
+def backup_to(db_path: Path, dest: Path, now: datetime | None = None) -> Path:
+    """Copy the live database to `dest` (a file, or a folder for a name stamped with `now`, the commune's
+    local time, so that the night's backup carries that night's date). Returns the file."""
     if dest.suffix != ".sqlite3":
         dest.mkdir(parents=True, exist_ok=True)
-        dest = dest / f"cchc-{datetime.now().strftime('%Y%m%d-%H%M%S-%f')}.sqlite3"
+        stamp = (now or datetime.now().astimezone()).strftime('%Y%m%d-%H%M%S-%f')
+        dest = dest / f"cchc-{stamp}.sqlite3"
     else:
         dest.parent.mkdir(parents=True, exist_ok=True)
     if not db_path.exists():

@@ -197,3 +197,18 @@ async def test_one_bot_per_database_and_no_restore_under_a_running_bot(
         assert r.returncode == 1 and "stop it before restoring" in r.stderr
     r = await asyncio.to_thread(run_cli, "restore", str(backup), "--db", str(settings.db_path))
     assert r.returncode == 0, r.stderr
+
+
+def test_a_backup_is_named_with_the_communes_local_date(tmp_path: Path) -> None:
+    import sqlite3
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from storage.backup import backup_to
+
+    db = tmp_path / "b.sqlite3"
+    sqlite3.connect(str(db)).close()
+    # 23:30 UTC on 1 December is already 06:30 on 2 December in Vietnam: the night's backup says 2 December
+    at = datetime(2026, 12, 1, 23, 30, tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
+    path = backup_to(db, tmp_path / "backups", at)
+    assert path.name.startswith("cchc-20261202-0630")
