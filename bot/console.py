@@ -11,6 +11,7 @@ import asyncio
 import html
 import re
 import sys
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
@@ -112,8 +113,13 @@ async def run_console(
     files_dir = settings.db_path.parent / "console-files"
     session = OfflineSession(settings, clock, files_dir=files_dir)
 
+    user: dict[str, Any] = {"id": as_id or 0, "name": ""}
+    names: dict[int, str] = {}
+
     def show(call: SentCall) -> None:
         if call.method in VISIBLE_METHODS:
+            if call.chat is not None and call.chat != user["id"]:  # a message to someone else (a reminder…)
+                print(_t("console_to", who=f"{names.get(call.chat, call.chat)} ({call.chat})"), file=out)
             for line in render_call(call):
                 print(line, file=out)
             out.flush()
@@ -123,8 +129,9 @@ async def run_console(
         officers = await session.app.services.repos.officers.list(active_only=True)
         if as_id is None:
             as_id = officers[0].telegram_id if officers else 1
-        names = {o.telegram_id: o.name for o in officers}
-        user: dict[str, Any] = {"id": as_id, "name": names.get(as_id, f"user{as_id}")}
+        names.update({o.telegram_id: o.name for o in officers})
+        user.update({"id": as_id, "name": names.get(as_id, f"user{as_id}")})
+        wall = time.monotonic()
         print(_t("console_intro", commune=session.app.services.commune.name,
                  who=f"{user['name']} ({as_id})"), file=out)
         while True:
@@ -137,6 +144,10 @@ async def run_console(
                 continue
             if line in ("/quit", "/exit", "/thoat"):
                 break
+            # the clock follows real time between lines (jobs due meanwhile run); /time still jumps
+            elapsed, wall = int(time.monotonic() - wall), time.monotonic()
+            if elapsed > 0:
+                await session.advance_to(clock.now() + timedelta(seconds=elapsed))
             try:
                 if line.startswith("/press"):
                     arg = line.removeprefix("/press").strip()
@@ -151,7 +162,7 @@ async def run_console(
                     if not arg.lstrip("-").isdigit():
                         print(_t("console_as", who=f"{user['name']} ({user['id']})"), file=out)
                         continue
-                    user = {"id": int(arg), "name": names.get(int(arg), f"user{arg}")}
+                    user.update({"id": int(arg), "name": names.get(int(arg), f"user{arg}")})
                     print(_t("console_as", who=f"{user['name']} ({user['id']})"), file=out)
                 elif line.startswith("/time"):
                     arg = line.removeprefix("/time").strip()

@@ -54,7 +54,7 @@ async def my_tasks(update: Update, context: BotContext) -> None:
     lines += [task_line(context.t, v) for v in views[:MAX_LINES]]
     if len(views) > MAX_LINES:
         lines.append(context.t("tasks.more", n=len(views) - MAX_LINES))
-    lines.append(context.t("tasks.mine_footer"))
+    lines.append(context.t("tasks.mine_footer", code=esc(views[0].task.code)))  # the example is one of theirs
     await send_html(update, context, "\n".join(lines))
 
 
