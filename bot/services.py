@@ -13,6 +13,7 @@ from bot.core.clock import Clock
 from bot.core.models import Commune, Officer
 from bot.core.workdays import WorkCalendar
 from bot.explanations import ExplanationService
+from bot.extensions import ExtensionService
 from bot.i18n import Translator, translator
 from bot.reports import ReportService
 from bot.summaries import SummaryService
@@ -143,6 +144,10 @@ class Services:
     @property
     def explanations(self) -> ExplanationService:
         return ExplanationService(self.repos, self.tasks)
+
+    @property
+    def extensions(self) -> ExtensionService:
+        return ExtensionService(self.repos, self.tasks)
 
     @property
     def reports(self) -> ReportService:

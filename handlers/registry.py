@@ -14,7 +14,20 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import documents, errors, explain, forms, people, pipeline, reports, settings, start, summary, tasks
+from handlers import (
+    documents,
+    errors,
+    explain,
+    extend,
+    forms,
+    people,
+    pipeline,
+    reports,
+    settings,
+    start,
+    summary,
+    tasks,
+)
 
 GROUP_INBOX = -2  # raw inbox first, always
 GROUP_GATE = -1  # who is this? strangers stop here
@@ -56,6 +69,7 @@ def register_handlers(app: Application) -> None:
         CallbackQueryHandler(documents.plan_button, pattern=r"^plan:"),
         CallbackQueryHandler(forms.form_button, pattern=r"^f:"),
         CallbackQueryHandler(explain.explain_button, pattern=r"^gt:"),
+        CallbackQueryHandler(extend.decision_button, pattern=r"^gh:"),
         CallbackQueryHandler(reports.unknown_button),
         # 5. any other command points to /help
         MessageHandler(filters.COMMAND, start.unknown_command),

@@ -20,6 +20,7 @@ from bot.core.text import fold
 from handlers.common import button, edit_html, esc, reply, send_html
 from handlers.context import BotContext
 from handlers.explain import maybe_answer
+from handlers.extend import maybe_request
 from handlers.forms import consume
 from handlers.people import record_leave
 from handlers.readback_send import forged, send_readback
@@ -65,7 +66,8 @@ async def text_message(update: Update, context: BotContext) -> None:
         return
     text = message.text
     in_group = chat.type != ChatType.PRIVATE
-    if not in_group and (await consume(update, context) or await maybe_answer(update, context, text)):
+    if not in_group and (await consume(update, context) or await maybe_answer(update, context, text)
+                         or await maybe_request(update, context, text)):
         return
     if in_group:
         addressed, text = _addressed_in_group(message, context)

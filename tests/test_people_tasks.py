@@ -363,3 +363,32 @@ async def test_each_person_sees_the_commands_of_their_roles_in_their_language(se
 
     await on_startup(s.app)  # nothing changed: only the two default menus are set again
     assert sum(1 for c in s.api.calls if c.method == "setMyCommands") == set_calls + 2
+
+
+async def test_an_officer_asks_for_more_time_and_the_chairman_decides(plan_session: OfflineSession) -> None:
+    s = plan_session
+    before = (await s.app.services.tasks.by_code(1, "1.3"))
+    assert before is not None and before.due_date is not None
+    await s.send_text(OFFICER, "xin gia hạn nv 1.3 đến 15/01/2027 vì chờ kinh phí của huyện")
+    assert "Đã gửi đề nghị gia hạn" in last(s, OFFICER["id"])
+    ask = last(s, CHAIRMAN["id"])
+    assert "1.3" in ask and "15/01/2027" in ask and "chờ kinh phí của huyện" in ask
+    assert [b["text"] for b in s.buttons(CHAIRMAN["id"])] == ["✅ Đồng ý", "❌ Không"]
+    # only the chairman decides: the officer pressing the same button changes nothing
+    await s.press_data(OFFICER, s.api.latest_with_buttons[CHAIRMAN["id"]],
+                       s.buttons(CHAIRMAN["id"])[0]["callback_data"])
+    unchanged = await s.app.services.tasks.by_code(1, "1.3")
+    assert unchanged is not None and unchanged.due_date == before.due_date
+    await s.press(CHAIRMAN, "Đồng ý")
+    assert "15/01/2027" in last(s, OFFICER["id"]) and "đồng ý" in last(s, OFFICER["id"])
+    after = await s.app.services.tasks.by_code(1, "1.3")
+    assert after is not None and str(after.due_date) == "2027-01-15"
+    await s.send_text(OFFICER, "/nhiemvu 1.3")
+    assert "15/01/2027" in last(s, OFFICER["id"])
+    # asked again, or with a date before the due date, or with no date: told why, nothing sent
+    await s.send_text(OFFICER, "xin gia hạn nv 1.3 đến 01/01/2027")
+    assert "phải sau" in last(s, OFFICER["id"])
+    await s.send_text(OFFICER, "xin gia hạn nv 1.3")
+    assert "Hãy ghi ngày" in last(s, OFFICER["id"])
+    await s.send_text(OFFICER, "xin gia hạn nv 4.1 đến 30/12")
+    assert "không do bộ phận của bạn" in last(s, OFFICER["id"])

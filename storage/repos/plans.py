@@ -178,8 +178,8 @@ class TaskRepo:
 
     async def history(
         self, task: Task, kind: str, old: str | None, new: str | None, by: int | None, at: datetime
-    ) -> None:
-        await self.db.execute(
+    ) -> int:
+        return await self.db.execute(
             "INSERT INTO task_history (commune_id, task_id, officer_id, kind, old_value, new_value, at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (task.commune_id, task.id, by, kind, old, new, at.isoformat()),
@@ -200,6 +200,10 @@ class TaskRepo:
             "SELECT DISTINCT officer_id FROM task_history WHERE task_id = ? AND kind = 'explain_asked'"
             " AND old_value = ?", (task_id, str(officer_id)))
         return {int(r[0]) for r in rows if r[0] is not None}
+
+    async def history_row(self, history_id: int) -> dict[str, Any] | None:
+        row = await self.db.fetchone("SELECT * FROM task_history WHERE id = ?", (history_id,))
+        return dict(row) if row else None
 
     async def history_of(self, task_id: int, limit: int = 10) -> list[dict[str, Any]]:
         rows = await self.db.fetchall(

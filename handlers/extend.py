@@ -1,0 +1,73 @@
+"""Deadline extensions in chat: an officer writes "xin gia hạn nv 2.3 đến 30/12 vì …"; the chairman gets it
+with ✅ Đồng ý / ❌ Không; the officer is told the decision, and /nhiemvu 2.3 shows the new due date and
+the old one."""
+
+from __future__ import annotations
+
+import contextlib
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import Forbidden
+
+from bot.extensions import Asked, request_of
+from handlers.common import button, edit_html, esc, reply
+from handlers.context import BotContext
+from handlers.render import short
+
+
+async def maybe_request(update: Update, context: BotContext, text: str) -> bool:
+    """An extension request: recorded and sent to the chairman. True when the message was one."""
+    officer = context.officer
+    services = context.services
+    now = services.clock.now()
+    req = request_of(text, now.date())
+    if req is None or officer is None:
+        return False
+    asked = await services.extensions.ask(officer, req, now)
+    if not isinstance(asked, Asked):
+        await reply(update, context, f"extension.{asked}", code=req.code)
+        return True
+    task = asked.task
+    for chairman in asked.deciders:
+        t = services.t(chairman)
+        markup = InlineKeyboardMarkup([[
+            InlineKeyboardButton(t("extension.yes"), callback_data=f"gh:y:{asked.history_id}"),
+            InlineKeyboardButton(t("extension.no"), callback_data=f"gh:n:{asked.history_id}")]])
+        old = t.date(task.due_date) if task.due_date else "—"
+        try:
+            await context.bot.send_message(chairman.telegram_id, t(
+                "extension.ask", name=esc(officer.name), code=esc(task.code), title=esc(short(task.title, 80)),
+                old=old, new=t.date(asked.until), reason=esc(asked.reason or t("extension.no_reason"))),
+                parse_mode="HTML", reply_markup=markup)
+        except Forbidden:
+            continue
+    await reply(update, context, "extension.sent", code=task.code, date=context.t.date(asked.until))
+    return True
+
+
+async def decision_button(update: Update, context: BotContext) -> None:
+    pressed = button(update, context, r"gh:(?P<yes>[yn]):(?P<id>\d{1,12})")
+    if pressed is None:
+        return
+    query, officer, m = pressed
+    t = context.t
+    if m is None:
+        await query.answer(t("misc.forbidden"), show_alert=True)
+        return
+    services = context.services
+    decided = await services.extensions.decide(officer, int(m.group("id")), m.group("yes") == "y",
+                                               services.clock.now())
+    if isinstance(decided, str):
+        await query.answer(t(f"extension.{decided}"), show_alert=True)
+        return
+    key = "extension.approved" if decided.approved else "extension.declined"
+    await query.answer(t(key, code=decided.task.code, date=t.date(decided.until)))
+    if query.message is not None:
+        await edit_html(context, query.message.chat.id, query.message.message_id,
+                        t(key, code=esc(decided.task.code), date=t.date(decided.until)))
+    if decided.asker is not None:
+        at = services.t(decided.asker)
+        with contextlib.suppress(Forbidden):  # blocked the bot: the decision stands all the same
+            await context.bot.send_message(decided.asker.telegram_id, at(
+                key + "_told", code=esc(decided.task.code), date=at.date(decided.until), name=esc(officer.name)),
+                parse_mode="HTML")
