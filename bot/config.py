@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-if TYPE_CHECKING:
-    from bot.core.workdays import WorkCalendar
+from bot.core import schedule
+from bot.core.workdays import WorkCalendar, parse_date_list
+from bot.i18n import translator
 
 
 class ConfigError(Exception):
@@ -36,8 +37,6 @@ _PYDANTIC_REASONS = {"int_parsing": None, "float_parsing": None, "bool_parsing":
 def _reason(err: Any) -> str:
     """One validation error in words of the configured language."""
     import os
-
-    from bot.i18n import translator
 
     lang = os.environ.get("CCHC_LOCALE", "vi")
     t = translator(lang if lang in ("vi", "en") else "vi")
@@ -132,8 +131,6 @@ class Settings(BaseSettings):
     @field_validator("extra_holidays", "extra_workdays")
     @classmethod
     def _dates(cls, value: str) -> str:
-        from bot.core.workdays import parse_date_list
-
         try:
             parse_date_list(value)
         except ValueError:
@@ -144,8 +141,6 @@ class Settings(BaseSettings):
                      "report_calendar", "backup_at")
     @classmethod
     def _schedule(cls, value: str, info: ValidationInfo) -> str:
-        from bot.core import schedule
-
         check = {"quiet_hours": schedule.parse_quiet,
                  "report_calendar": lambda v: schedule.reporting_calendar(v, 2026)}.get(info.field_name or "",
                                                                                        schedule.parse_when)
@@ -171,8 +166,6 @@ class Settings(BaseSettings):
         return ZoneInfo(self.timezone)
 
     def calendar(self) -> WorkCalendar:
-        from bot.core.workdays import WorkCalendar, parse_date_list
-
         return WorkCalendar(parse_date_list(self.extra_holidays), parse_date_list(self.extra_workdays))
 
     @property

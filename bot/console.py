@@ -18,8 +18,12 @@ from typing import Any, TextIO
 
 from bot.config import Settings
 from bot.core.clock import ManualClock
+from bot.demo import load_demo_plan
 from bot.i18n import translator
 from bot.offline import VISIBLE_METHODS, SentCall
+from bot.session import OfflineSession, SessionError
+from storage import Database
+from storage.repositories import Repositories
 
 _TAG = re.compile(r"<[^>]+>")
 _DELTA = re.compile(r"^\+(\d+)\s*([dhm])$")
@@ -43,9 +47,6 @@ def demo_db_path() -> Path:
 
 async def ensure_demo_db(db: Path, settings: Settings) -> None:
     """One commune, the Đức Phong plan (dated to this year) and a few officers."""
-    from storage import Database
-    from storage.repositories import Repositories
-
     database = await Database.open(db)
     try:
         repos = Repositories(database)
@@ -54,8 +55,6 @@ async def ensure_demo_db(db: Path, settings: Settings) -> None:
             if await repos.officers.by_telegram_id(tid) is None:
                 await repos.officers.add(commune.id, tid, name, roles.split(","), unit)
         if await repos.plans.current_plan_id(commune.id) is None:
-            from bot.demo import load_demo_plan
-
             await load_demo_plan(repos, commune.id, year=datetime.now(settings.tz).year)
     finally:
         await database.close()
@@ -105,8 +104,6 @@ async def run_console(
     settings: Settings, *, as_id: int | None = None, stdin: TextIO | None = None, out: TextIO | None = None,
     start: datetime | None = None,
 ) -> int:
-    from bot.session import OfflineSession, SessionError
-
     stdin = stdin or sys.stdin
     out = out or sys.stdout
     clock = ManualClock(start or datetime.now(settings.tz).replace(microsecond=0), settings.tz)

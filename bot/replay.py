@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.core.clock import ManualClock
 from bot.i18n import translator
 from bot.offline import VISIBLE_METHODS, SentCall
+from bot.session import OfflineSession, SessionError
 
 
 class ReplayError(Exception):
@@ -120,8 +121,6 @@ def call_line(call: SentCall, tz: Any) -> dict[str, Any]:
 async def run_replay(
     settings: Settings, steps: list[Step], *, files_dir: Path | None = None, out: TextIO = sys.stdout
 ) -> int:
-    from bot.session import OfflineSession, SessionError
-
     if not steps:
         return 0
     if files_dir is None:

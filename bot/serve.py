@@ -11,6 +11,7 @@ import signal
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 
+from bot import redact
 from bot.app import CCHCApplication, build_application, on_shutdown, on_startup
 from bot.config import Settings
 from bot.i18n import translator
@@ -27,8 +28,6 @@ class ServeError(Exception):
 
 
 def setup_logging(settings: Settings) -> None:
-    from bot import redact
-
     # the token is scrubbed from every log line before anything can fail
     redact.install(settings.token.get_secret_value() if settings.token else None)
     logging.basicConfig(
@@ -55,8 +54,6 @@ def check(settings: Settings) -> None:
 
 
 def serve(settings: Settings) -> int:
-    from bot import redact
-
     redact.install_excepthook(settings.token.get_secret_value() if settings.token else None)
     check(settings)
     setup_logging(settings)
