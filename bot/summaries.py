@@ -20,6 +20,7 @@ from bot.core.summary import (
     overdue_tasks,
     plan_progress,
     previous_period,
+    same_period_last_year,
     tasks_as_of,
 )
 from bot.core.workdays import WorkCalendar
@@ -48,6 +49,7 @@ class Summary:
     silent: list[Officer] = field(default_factory=list)
     away: list[Officer] = field(default_factory=list)
     owners: dict[int, str] = field(default_factory=dict)
+    last_year: DossierTotals | None = None  # the same period a year before
 
     def to_dict(self) -> dict[str, Any]:
         def prog(p: Progress) -> dict[str, int]:
@@ -99,12 +101,14 @@ class SummaryService:
             tasks = tasks_as_of(tasks, await self.repos.reports.progress_as_of(commune_id, as_of), as_of)
         progress, per_area = plan_progress(tasks, as_of)
         prev_start, prev_end = previous_period(start, end)
-        first = min(prev_start, date(end.year, 1, 1)) if with_year else prev_start
+        ly_start, ly_end = same_period_last_year(start, end)
+        first = min(prev_start, ly_start, date(end.year, 1, 1)) if with_year else min(prev_start, ly_start)
         rows = await self.repos.reports.dossiers(commune_id, first, end)
         if unit is not None:
             rows = [r for r in rows if r["unit_key"] == unit]
         dossiers = combine_dossiers(rows, start, end)
         prev = combine_dossiers(rows, prev_start, prev_end)
+        last_year = combine_dossiers(rows, ly_start, ly_end)
         ytd = combine_dossiers(rows, date(end.year, 1, 1), end) if with_year else None
         rates = dossier_rates(dossiers.counts)
         kpis = check_kpis(await self.repos.plans.kpis(plan_id), rates) if plan_id else []
@@ -129,5 +133,5 @@ class SummaryService:
             per_area=per_area, overdue=overdue_tasks(tasks, as_of, self.calendar),
             blocked=[t for t in tasks if t.status == "blocked"], dossiers=dossiers, rates=rates,
             previous=prev, previous_rates=dossier_rates(prev.counts), year_to_date=ytd, kpis=kpis,
-            silent=silent, away=away, owners={o.id: o.name for o in officers},
+            silent=silent, away=away, owners={o.id: o.name for o in officers}, last_year=last_year,
         )

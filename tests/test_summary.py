@@ -385,3 +385,24 @@ async def test_summary_sections_are_numbered_in_order_whatever_is_left_out(plan_
     await s.send_text(CHAIRMAN, "/tomtat")
     numbers = [int(n) for n in re.findall(r"^<b>(\d)\. ", last(s, CHAIRMAN["id"]), flags=re.MULTILINE)]
     assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 4
+
+
+async def test_a_period_is_compared_with_the_same_period_last_year(settings: Any, tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from bot.core.clock import ManualClock
+    from tests.conftest import TZ, add_people, import_seed_plan
+
+    await add_people(settings)
+    await import_seed_plan(settings)
+    s = OfflineSession(settings, ManualClock(datetime(2025, 11, 10, 9, 0, tzinfo=TZ)), files_dir=tmp_path / "f")
+    async with s:
+        await s.send_text(ONESTOP, "hs tháng 10/2025 nhận 80, trực tuyến 30")
+        await s.press(ONESTOP, "Lưu")
+        await s.advance_to(datetime(2026, 11, 9, 9, 0, tzinfo=TZ))
+        await s.send_text(ONESTOP, "hs tháng 10 nhận 100, trực tuyến 50")
+        await s.press(ONESTOP, "Lưu")
+        await s.send_text(CHAIRMAN, "/tomtat tháng 10")
+        text = last(s, CHAIRMAN["id"])
+    assert "Cùng kỳ năm trước (01/10/2025 – 31/10/2025): tiếp nhận 80; năm nay 100 (▲ 20)" in text, text
+    assert "So với kỳ trước (01/09/2026 – 30/09/2026)" in text

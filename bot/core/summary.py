@@ -245,6 +245,16 @@ def previous_period(start: date, end: date) -> tuple[date, date]:
     return start - timedelta(days=length), start - timedelta(days=1)
 
 
+def same_period_last_year(start: date, end: date) -> tuple[date, date]:
+    """The same days a year before (29 February becomes the 28th)."""
+    def back(d: date) -> date:
+        try:
+            return d.replace(year=d.year - 1)
+        except ValueError:
+            return d.replace(year=d.year - 1, day=28)
+    return back(start), back(end)
+
+
 def _whole_months(start: date, end: date) -> int | None:
     """How many calendar months [start, end] is, when it is whole months starting on a month's first day
     at a boundary of that length (a quarter starts in Jan/Apr/Jul/Oct); else None."""

@@ -133,13 +133,25 @@ def _change(t: Translator, s: Summary) -> str:
     prev, cur = s.previous.counts, s.dossiers.counts
     start, end = previous_period(s.start, s.end)
     if not prev:
-        return t("summary.change_none", start=t.date(start), end=t.date(end))
+        return t("summary.change_none", start=t.date(start), end=t.date(end)) + _last_year(t, s)
     a, b = cur.get("received", cur.get("total", 0)), prev.get("received", prev.get("total", 0))
     parts = [t("summary.change_received", now=t.number(a), delta=_delta(t, a - b))]
     ra, rb = s.rates.get("on_time_rate"), s.previous_rates.get("on_time_rate")
     if ra is not None and rb is not None:
         parts.append(t("summary.change_on_time", delta=_delta(t, ra - rb, points=True)))
-    return t("summary.change", start=t.date(start), end=t.date(end), parts="; ".join(parts))
+    text = t("summary.change", start=t.date(start), end=t.date(end), parts="; ".join(parts))
+    return text + _last_year(t, s)
+
+
+def _last_year(t: Translator, s: Summary) -> str:
+    """The same period a year before, when it has figures."""
+    ly = s.last_year
+    if ly is None or not ly.counts:
+        return ""
+    a = intake(s.dossiers.counts) or 0
+    b = intake(ly.counts) or 0
+    return "\n" + t("summary.change_last_year", start=t.date(ly.start), end=t.date(ly.end),
+                     now=t.number(a), then=t.number(b), delta=_delta(t, a - b))
 
 
 def _delta(t: Translator, d: float, points: bool = False) -> str:
