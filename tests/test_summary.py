@@ -405,4 +405,4 @@ async def test_a_period_is_compared_with_the_same_period_last_year(settings: Any
         await s.send_text(CHAIRMAN, "/tomtat tháng 10")
         text = last(s, CHAIRMAN["id"])
     assert "Cùng kỳ năm trước (01/10/2025 – 31/10/2025): tiếp nhận 80; năm nay 100 (▲ 20)" in text, text
-    assert "So với kỳ trước (01/09/2026 – 30/09/2026)" in text
+    assert "So với kỳ trước</b> (01/09/2026 – 30/09/2026)" in text
