@@ -406,3 +406,15 @@ async def test_a_period_is_compared_with_the_same_period_last_year(settings: Any
         text = last(s, CHAIRMAN["id"])
     assert "Cùng kỳ năm trước (01/10/2025 – 31/10/2025): tiếp nhận 80; năm nay 100 (▲ 20)" in text, text
     assert "So với kỳ trước</b> (01/09/2026 – 30/09/2026)" in text
+
+
+async def test_a_rate_whose_figures_disagree_is_said_to_be_not_computable(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(ONESTOP, "hs tuần này nhận 20, trực tuyến 25, giải quyết 5, trễ hạn 8")
+    await s.press(ONESTOP, "Lưu")
+    await s.press(ONESTOP, "Vẫn lưu")  # the read-back warned; the officer insists
+    await s.send_text(CHAIRMAN, "/tomtat")
+    text = last(s, CHAIRMAN["id"])
+    assert "Tỷ lệ trực tuyến không tính được" in text and "25 so với tổng 20" in text
+    assert "Tỷ lệ đúng và trước hạn không tính được" in text and "8 so với tổng 5" in text
+    assert "-" + "15" not in text and "125" not in text  # no rate outside 0..100, no negative figure

@@ -131,6 +131,11 @@ def pct(part: int | None, whole: int | None) -> float | None:
 
 def dossier_rates(counts: dict[str, int]) -> dict[str, float | None]:
     """The rates reports compute: resolved and online over the intake, early and on time over resolved."""
+    return {key: pct(part, whole) for key, (part, whole) in _rate_inputs(counts).items()}
+
+
+def _rate_inputs(counts: dict[str, int]) -> dict[str, tuple[int | None, int | None]]:
+    """Each rate's (part, whole), as `dossier_rates` divides them."""
     base = intake(counts)
     resolved = counts.get("resolved")
     timely = None
@@ -139,13 +144,25 @@ def dossier_rates(counts: dict[str, int]) -> dict[str, float | None]:
     elif resolved is not None and "late" in counts:
         timely = resolved - counts["late"]
     return {
-        "resolved_rate": pct(resolved, base),
-        "on_time_rate": pct(timely, resolved),
-        "early_rate": pct(counts.get("early"), resolved),
-        "online_rate": pct(counts.get("online"), base),
-        "postal_rate": pct(counts.get("postal"), base),
-        "feedback_answered": pct(counts.get("feedback_answered"), counts.get("feedback_received")),
+        "resolved_rate": (resolved, base),
+        "on_time_rate": (timely, resolved),
+        "early_rate": (counts.get("early"), resolved),
+        "online_rate": (counts.get("online"), base),
+        "postal_rate": (counts.get("postal"), base),
+        "feedback_answered": (counts.get("feedback_answered"), counts.get("feedback_received")),
     }
+
+
+def rates_not_computable(counts: dict[str, int]) -> dict[str, tuple[int, int]]:
+    """The rates whose figures are all stated but disagree (a part below zero or above its whole): rate key
+    → (part, whole), so that a summary can say why the rate is not shown."""
+    out = {}
+    for key, (part, whole) in _rate_inputs(counts).items():
+        if part is not None and whole is not None and whole > 0 and pct(part, whole) is None:
+            if part < 0 and key == "on_time_rate" and "late" in counts:  # more late than resolved
+                part = counts["late"]
+            out[key] = (part, whole)
+    return out
 
 
 # -- plan progress ------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import re
 
 from bot.core.absence import current_or_next
 from bot.core.domain import AREA_KEYS
-from bot.core.summary import KpiCheck, Progress, intake, previous_period
+from bot.core.summary import KpiCheck, Progress, intake, previous_period, rates_not_computable
 from bot.i18n import Translator, esc
 from bot.summaries import Summary
 from handlers.render import short
@@ -118,6 +118,9 @@ def _dossier_block(t: Translator, s: Summary) -> str:
         lines.append(t("summary.d_late", late=n(c["late"]), missing=n(missing)))
     if "pending" in c or "withdrawn" in c:
         lines.append(t("summary.d_pending", pending=n(c.get("pending", 0)), withdrawn=n(c.get("withdrawn", 0))))
+    for key, (part, whole) in rates_not_computable(c).items():  # said, not hidden: the figures disagree
+        lines.append("⚠️ " + t("summary.rate_not_computable", rate=t(f"rate_name.{key}"), part=n(part),
+                                whole=n(whole)))
     if s.dossiers.days_covered < s.dossiers.days and s.end <= s.today:
         lines.append(t("summary.d_coverage", covered=s.dossiers.days_covered, days=s.dossiers.days))
     return "\n".join(lines)
