@@ -9,6 +9,7 @@ from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden
 
 from bot.core.models import Officer
 from bot.core.permissions import Perm, allowed
@@ -85,11 +86,21 @@ async def deny(update: Update, context: BotContext, perm: Perm, what: str) -> No
         await reply(update, context, "misc.forbidden")
 
 
+async def notify(context: BotContext, person: Officer, text: str,
+                 markup: InlineKeyboardMarkup | None = None) -> bool:
+    """A message to another officer's private chat (a request, a decision, an answer passed on). False when
+    they blocked the bot: the caller tells the sender who was not reached, or lets it be."""
+    try:
+        await context.bot.send_message(person.telegram_id, text[:4096], parse_mode=ParseMode.HTML,
+                                       reply_markup=markup, disable_web_page_preview=True)
+    except Forbidden:
+        return False
+    return True
+
+
 async def edit_html(
     context: BotContext, chat_id: int, message_id: int, text: str, markup: InlineKeyboardMarkup | None = None
 ) -> None:
-    from telegram.error import BadRequest
-
     try:
         await context.bot.edit_message_text(
             text[:4096], chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML, reply_markup=markup,

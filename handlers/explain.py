@@ -4,11 +4,10 @@
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import Forbidden
 
 from bot.core.summary import overdue_tasks
 from bot.explanations import answer_of
-from handlers.common import button, esc, reply
+from handlers.common import button, esc, notify, reply
 from handlers.context import BotContext
 from handlers.render import short
 
@@ -47,13 +46,9 @@ async def explain_button(update: Update, context: BotContext) -> None:
     sent = []
     for person in request.asked:
         pt = services.t(person)
-        try:
-            await context.bot.send_message(person.telegram_id, pt(
-                "explain.request", chairman=esc(officer.name), code=esc(task.code), title=esc(short(task.title, 80)),
-                days=days), parse_mode="HTML")
-            sent.append(person.name)
-        except Forbidden:  # blocked the bot: the chairman is told below who was not reached
-            continue
+        if await notify(context, person, pt("explain.request", chairman=esc(officer.name), code=esc(task.code),
+                                            title=esc(short(task.title, 80)), days=days)):
+            sent.append(person.name)  # who blocked the bot is left out: the chairman sees who was reached
     await query.answer()
     if sent:
         await reply(update, context, "explain.asked", code=task.code, names=", ".join(sent))
@@ -79,10 +74,6 @@ async def maybe_answer(update: Update, context: BotContext, text: str) -> bool:
     await reply(update, context, "explain.saved", code=answer.task.code)
     for asker in answer.askers:
         at = services.t(asker)
-        try:
-            await context.bot.send_message(asker.telegram_id, at(
-                "explain.received", name=esc(officer.name), code=esc(answer.task.code), text=esc(answer.text)),
-                parse_mode="HTML")
-        except Forbidden:
-            continue
+        await notify(context, asker, at("explain.received", name=esc(officer.name), code=esc(answer.task.code),
+                                        text=esc(answer.text)))
     return True

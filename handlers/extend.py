@@ -4,13 +4,10 @@ the old one."""
 
 from __future__ import annotations
 
-import contextlib
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import Forbidden
 
 from bot.extensions import Asked, request_of
-from handlers.common import button, edit_html, esc, reply
+from handlers.common import button, edit_html, esc, notify, reply
 from handlers.context import BotContext
 from handlers.render import short
 
@@ -34,13 +31,9 @@ async def maybe_request(update: Update, context: BotContext, text: str) -> bool:
             InlineKeyboardButton(t("extension.yes"), callback_data=f"gh:y:{asked.history_id}"),
             InlineKeyboardButton(t("extension.no"), callback_data=f"gh:n:{asked.history_id}")]])
         old = t.date(task.due_date) if task.due_date else "—"
-        try:
-            await context.bot.send_message(chairman.telegram_id, t(
-                "extension.ask", name=esc(officer.name), code=esc(task.code), title=esc(short(task.title, 80)),
-                old=old, new=t.date(asked.until), reason=esc(asked.reason or t("extension.no_reason"))),
-                parse_mode="HTML", reply_markup=markup)
-        except Forbidden:
-            continue
+        await notify(context, chairman, t(
+            "extension.ask", name=esc(officer.name), code=esc(task.code), title=esc(short(task.title, 80)),
+            old=old, new=t.date(asked.until), reason=esc(asked.reason or t("extension.no_reason"))), markup)
     await reply(update, context, "extension.sent", code=task.code, date=context.t.date(asked.until))
     return True
 
@@ -67,7 +60,6 @@ async def decision_button(update: Update, context: BotContext) -> None:
                         t(key, code=esc(decided.task.code), date=t.date(decided.until)))
     if decided.asker is not None:
         at = services.t(decided.asker)
-        with contextlib.suppress(Forbidden):  # blocked the bot: the decision stands all the same
-            await context.bot.send_message(decided.asker.telegram_id, at(
-                key + "_told", code=esc(decided.task.code), date=at.date(decided.until), name=esc(officer.name)),
-                parse_mode="HTML")
+        # one who blocked the bot is not told; the decision stands all the same
+        await notify(context, decided.asker, at(key + "_told", code=esc(decided.task.code),
+                                                date=at.date(decided.until), name=esc(officer.name)))
