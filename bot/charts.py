@@ -16,7 +16,7 @@ from matplotlib.dates import DateFormatter, date2num
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from bot.core.dates import week_bounds
-from bot.core.summary import Progress, combine_dossiers, dossier_rates
+from bot.core.summary import Progress, combine_dossiers
 
 SIZE = (8, 5.6)
 DPI = 150
@@ -39,7 +39,7 @@ def weekly_dossiers(rows: Sequence[dict[str, Any]], end: date, labels: dict[str,
     for s in starts:
         totals = combine_dossiers(rows, s, s + timedelta(days=6))
         received.append(totals.counts.get("received", totals.counts.get("total", 0)))
-        rates.append(dossier_rates(totals.counts)["on_time_rate"])
+        rates.append(totals.rates["on_time_rate"])
     fig, ax = plt.subplots(figsize=SIZE)
     x = range(len(starts))
     ax.bar(x, received, color="#4C78A8", label=labels["received"])

@@ -74,7 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp = usub.add_parser("add", help=_t("user_add_help"), description=_t("user_add_help"))
     sp.add_argument("telegram_id", type=int)
     sp.add_argument("--name", required=True)
-    sp.add_argument("--role", required=True, help="chairman, vice_chairman, office, officer, admin (a,b)")
+    sp.add_argument("--role", required=True, action="append",
+                    help="chairman, vice_chairman, office, officer, admin (a,b hoặc lặp lại --role)")
     sp.add_argument("--unit", default=None)
     sp.add_argument("--locale", default="vi", choices=["vi", "en"])
     db_arg(sp)
@@ -172,10 +173,10 @@ def cmd_user(args: argparse.Namespace) -> int:
     from storage.repositories import DuplicateError
 
     if args.user_command == "add":
-        roles = [r.strip() for r in args.role.split(",") if r.strip()]
+        roles = [r.strip() for given in args.role for r in given.split(",") if r.strip()]
         bad = [r for r in roles if r not in ROLES]
         if bad or not roles:
-            raise CliError(_t("unknown_role", value=",".join(bad) or args.role, valid=", ".join(ROLES)))
+            raise CliError(_t("unknown_role", value=",".join(bad) or ",".join(args.role), valid=", ".join(ROLES)))
         if args.unit is not None and (args.unit not in UNIT_KEYS or args.unit == ALL_UNITS):
             raise CliError(_t("unknown_unit", value=args.unit, valid=", ".join(UNIT_KEYS)))
 

@@ -16,7 +16,6 @@ from bot.core.summary import (
     Progress,
     check_kpis,
     combine_dossiers,
-    dossier_rates,
     overdue_tasks,
     plan_progress,
     previous_period,
@@ -110,7 +109,7 @@ class SummaryService:
         prev = combine_dossiers(rows, prev_start, prev_end)
         last_year = combine_dossiers(rows, ly_start, ly_end)
         ytd = combine_dossiers(rows, date(end.year, 1, 1), end) if with_year else None
-        rates = dossier_rates(dossiers.counts)
+        rates = dossiers.rates
         kpis = check_kpis(await self.repos.plans.kpis(plan_id), rates) if plan_id else []
         # who has not reported: this week for a period still going on, within the period for one that is over
         since = week_bounds(today)[0] if as_of == today else start
@@ -132,6 +131,6 @@ class SummaryService:
             plan_title=plan_row["title"] if plan_row else None, tasks=tasks, progress=progress,
             per_area=per_area, overdue=overdue_tasks(tasks, as_of, self.calendar),
             blocked=[t for t in tasks if t.status == "blocked"], dossiers=dossiers, rates=rates,
-            previous=prev, previous_rates=dossier_rates(prev.counts), year_to_date=ytd, kpis=kpis,
+            previous=prev, previous_rates=prev.rates, year_to_date=ytd, kpis=kpis,
             silent=silent, away=away, owners={o.id: o.name for o in officers}, last_year=last_year,
         )

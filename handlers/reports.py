@@ -24,7 +24,7 @@ from handlers.extend import maybe_request
 from handlers.forms import consume
 from handlers.people import record_leave
 from handlers.readback_send import forged, send_readback
-from handlers.render import fmt_date, readback_buttons, readback_text
+from handlers.render import counts_text, fmt_date, readback_buttons, readback_text
 from handlers.tasks import my_tasks, one_task
 from jobs import cancel
 
@@ -142,7 +142,7 @@ async def readback_button(update: Update, context: BotContext) -> None:
             if outcome.implausible:
                 lines.append(t("readback.confirm_implausible"))
             if outcome.replaces is not None:
-                old = ", ".join(f"{t(f'count.{k}')} {t.number(v)}" for k, v in outcome.replaces.items()) or "—"
+                old = counts_text(t, outcome.replaces) or "—"
                 lines.append(t("readback.confirm_replace", old=esc(old)))
             markup = InlineKeyboardMarkup([[
                 InlineKeyboardButton(t("button.save_anyway"), callback_data=f"rb:force:{pending['id']}"),

@@ -276,3 +276,10 @@ def test_a_big_jsonl_batch_on_several_processes_keeps_order_fields_and_line_numb
         assert [g["id"] for g in got] == [i for i in range(3000) if i != 2500]
         assert got[17]["progress"][0]["percent"] == 17 and got[17]["progress"][0]["task_ref"] == "1.9"
     assert outs["1"] == outs["2"]
+
+
+def test_roles_given_twice_are_both_kept(run_cli: Any, tmp_path: Path) -> None:
+    db = str(tmp_path / "r.sqlite3")
+    r = run_cli("user", "add", "7", "--name", "Trần Thị Bình", "--role", "office", "--role", "admin", "--db", db)
+    assert r.returncode == 0 and "office,admin" in r.stdout
+    assert "office,admin" in run_cli("user", "list", "--db", db).stdout

@@ -234,7 +234,8 @@ def test_summary_cli_json(run_cli: Any, tmp_path: Path) -> None:
     data = json.loads(r.stdout)
     assert data["dossiers"]["counts"]["total"] == 2098
     assert data["dossiers"]["rates"] == {"resolved_rate": 97.66, "on_time_rate": 84.87, "early_rate": 84.87,
-                                         "online_rate": 43.33, "postal_rate": None, "feedback_answered": None}
+                                         "online_rate": 43.33, "postal_rate": None, "direct_postal_rate": None,
+                                         "feedback_answered": None}
     r = run_cli("summary", "--period", "2023-07-20..2023-01-01", "--db", db)
     assert r.returncode == 2 and "Traceback" not in r.stderr
 
@@ -418,3 +419,20 @@ async def test_a_rate_whose_figures_disagree_is_said_to_be_not_computable(plan_s
     assert "Tỷ lệ trực tuyến không tính được" in text and "25 so với tổng 20" in text
     assert "Tỷ lệ đúng và trước hạn không tính được" in text and "8 so với tổng 5" in text
     assert "-" + "15" not in text and "125" not in text  # no rate outside 0..100, no negative figure
+
+
+def test_a_rate_is_over_the_reports_that_give_its_figures_only() -> None:
+    rows = [row(1, "mot-cua", "2026-10-05", "2026-10-11", "2026-10-09", received=40, online=30, direct_postal=10,
+                resolved=35, late=2),
+            row(2, "mot-cua", "2026-11-02", "2026-11-08", "2026-11-06", received=50, resolved=48, early=20,
+                on_time=27, late=1),
+            row(3, "tu-phap", "2026-11-02", "2026-11-08", "2026-11-06", received=10, online=2, resolved=10,
+                on_time=10)]
+    t = combine_dossiers(rows, date(2026, 10, 1), date(2026, 12, 31))
+    assert t.counts["received"] == 100 and t.counts["online"] == 32
+    assert t.rates["online_rate"] == pytest.approx(100 * 32 / 50)  # not 32 of 100: report 2 gave no channel
+    assert t.rate_partial("online_rate") and t.rate_reports["online_rate"] == 2
+    assert t.rates["direct_postal_rate"] == pytest.approx(25.0)
+    assert t.rates["on_time_rate"] == pytest.approx(100 * (33 + 47 + 10) / 93)  # a late-only report: resolved - late
+    assert not t.rate_partial("on_time_rate") and t.rates["early_rate"] == pytest.approx(100 * 20 / 48)
+    assert t.rate_partial("early_rate")

@@ -39,6 +39,18 @@ class DossierTotals:
     days_covered: int = 0  # days with figures from at least one unit
     #: (unit key, what was written with the figures) of the reports counted, oldest first
     notes: list[tuple[str, str]] = field(default_factory=list)
+    #: per rate, its (part, whole) summed over the reports that state both, and how many did: a rate is never
+    #: a part from some reports over a whole from others (online 30 of one week over 90 received in two)
+    rate_inputs: dict[str, tuple[int, int]] = field(default_factory=dict)
+    rate_reports: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def rates(self) -> dict[str, float | None]:
+        return {key: pct(*self.rate_inputs[key]) if key in self.rate_inputs else None for key in RATE_KEYS}
+
+    def rate_partial(self, key: str) -> bool:
+        """Whether some counted reports gave no figures for this rate (it is then over the others only)."""
+        return 0 < self.rate_reports.get(key, 0) < self.reports_used
 
     @property
     def days(self) -> int:
@@ -61,6 +73,7 @@ def combine_dossiers(rows: Iterable[dict[str, Any]], start: date, end: date) -> 
             continue
         by_unit.setdefault(r.get("unit_key") or "", []).append(r)
     covered_any: set[date] = set()
+    noted: list[dict[str, Any]] = []
     totals: Counter[str] = Counter()
     seen_keys: set[str] = set()
     for unit_rows in by_unit.values():
@@ -81,16 +94,26 @@ def combine_dossiers(rows: Iterable[dict[str, Any]], start: date, end: date) -> 
             days = _days(_d(r["period_start"]), _d(r["period_end"]))
             if taken & days:
                 out.reports_replaced += 1
+                if r.get("note"):  # its figures are inside a longer report; what was written with them is kept
+                    noted.append(r)
                 continue
             taken |= days
             out.reports_used += 1
             if r.get("note"):
-                out.notes.append((r.get("unit_key") or "", str(r["note"])))
-            for k, v in with_derived(r).items():
+                noted.append(r)
+            own = with_derived(r)
+            for k, v in own.items():
                 totals[k] += v
                 seen_keys.add(k)
+            for rate_key, (part, whole) in _rate_inputs(own).items():
+                if part is not None and whole is not None:
+                    p0, w0 = out.rate_inputs.get(rate_key, (0, 0))
+                    out.rate_inputs[rate_key] = (p0 + part, w0 + whole)
+                    out.rate_reports[rate_key] = out.rate_reports.get(rate_key, 0) + 1
         covered_any |= taken
     out.counts = {k: totals[k] for k in COUNT_KEYS if k in seen_keys}
+    noted.sort(key=lambda x: (x["created_at"], x["id"]))
+    out.notes = [(r.get("unit_key") or "", str(r["note"])) for r in noted]
     out.days_covered = len({d for d in covered_any if start <= d <= end})
     return out
 
@@ -149,18 +172,23 @@ def _rate_inputs(counts: dict[str, int]) -> dict[str, tuple[int | None, int | No
         "early_rate": (counts.get("early"), resolved),
         "online_rate": (counts.get("online"), base),
         "postal_rate": (counts.get("postal"), base),
+        "direct_postal_rate": (counts.get("direct_postal"), base),
         "feedback_answered": (counts.get("feedback_answered"), counts.get("feedback_received")),
     }
 
 
-def rates_not_computable(counts: dict[str, int]) -> dict[str, tuple[int, int]]:
+RATE_KEYS = ("resolved_rate", "on_time_rate", "early_rate", "online_rate", "postal_rate", "direct_postal_rate",
+             "feedback_answered")
+
+
+def rates_not_computable(totals: DossierTotals) -> dict[str, tuple[int, int]]:
     """The rates whose figures are all stated but disagree (a part below zero or above its whole): rate key
     → (part, whole), so that a summary can say why the rate is not shown."""
     out = {}
-    for key, (part, whole) in _rate_inputs(counts).items():
-        if part is not None and whole is not None and whole > 0 and pct(part, whole) is None:
-            if part < 0 and key == "on_time_rate" and "late" in counts:  # more late than resolved
-                part = counts["late"]
+    for key, (part, whole) in totals.rate_inputs.items():
+        if whole > 0 and pct(part, whole) is None:
+            if part < 0 and key == "on_time_rate" and "late" in totals.counts:  # more late than resolved
+                part = whole - part
             out[key] = (part, whole)
     return out
 

@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core.domain import UNITS_BY_KEY
 from bot.core.models import Task
+from bot.core.parse import COUNT_KEYS
 from bot.i18n import Translator, esc
 from bot.reports import first_ambiguous, saveable
 from bot.tasks import TaskView
@@ -25,13 +26,24 @@ def fmt_date(t: Translator, iso: str | None) -> str:
     return t.date(date.fromisoformat(iso)) if iso else ""
 
 
+#: the contract's keys, the two-channel figure beside the channels it stands for
+_CHANNEL_FIRST = tuple(k for k in COUNT_KEYS if k != "direct_postal")
+_SHOWN_ORDER = (*_CHANNEL_FIRST[:6], "direct_postal", *_CHANNEL_FIRST[6:])
+
+
+def counts_text(t: Translator, counts: dict[str, int]) -> str:
+    """Dossier figures in the order of the parse contract's key table ("tiếp nhận 40, trực tuyến 30, …")."""
+    ordered = [k for k in _SHOWN_ORDER if k in counts] + [k for k in counts if k not in _SHOWN_ORDER]
+    return ", ".join(f"{t(f'count.{k}')} {t.number(counts[k])}" for k in ordered)
+
+
 def readback_text(t: Translator, payload: dict[str, Any], state: str = "pending") -> str:
     lines = [t(f"readback.header_{state}")]
     for item in payload["items"]:
         lines.append(_item_line(t, item))
     d = payload["dossier"]
     if d is not None:
-        counts = ", ".join(f"{t(f'count.{k}')} {t.number(v)}" for k, v in d["counts"].items())
+        counts = counts_text(t, d["counts"])
         period = t("readback.period", start=fmt_date(t, d["period_start"]), end=fmt_date(t, d["period_end"]))
         if d["period_assumed"]:
             period += " " + t("readback.period_assumed")

@@ -20,6 +20,8 @@ MARKS = {"ok": "✅", "near": "⚠️", "bad": "❌", "unknown": "❔"}
 def render_summary(t: Translator, s: Summary, unit_names: dict[str, str]) -> str:
     n = t.number
     out = [t("summary.header", commune=esc(s.commune), start=t.date(s.start), end=t.date(s.end))]
+    if s.start <= s.today < s.end:  # a period still running: its figures are as of today
+        out[0] += " " + t("summary.so_far", today=t.date(s.today))
     if s.unit:
         out.append(t("summary.unit_view", unit=esc(unit_names.get(s.unit, s.unit))))
     # 1. plan progress
@@ -105,11 +107,20 @@ def _dossier_block(t: Translator, s: Summary) -> str:
 
     def rate(key: str) -> str:
         v = r.get(key)
-        return t.percent(v) if v is not None else "—"
+        if v is None:
+            return "—"
+        if s.dossiers.rate_partial(key):  # said: over the reports that gave its figures, not all of them
+            return t("summary.rate_partial", rate=t.percent(v), n=s.dossiers.rate_reports[key],
+                     total=s.dossiers.reports_used)
+        return t.percent(v)
 
     lines = [t("summary.dossier_header", reports=s.dossiers.reports_used)]
-    lines.append(t("summary.d_received", received=n(intake(c) or 0), online=rate("online_rate"),
-                   postal=rate("postal_rate")))
+    channels = [t("summary.d_online", rate=rate("online_rate"))]
+    if "direct_postal" in c:  # one figure for two channels, as officers wrote it (never split)
+        channels.append(t("summary.d_direct_postal", n=n(c["direct_postal"]), rate=rate("direct_postal_rate")))
+    if "postal" in c or "direct_postal" not in c:
+        channels.append(t("summary.d_postal", rate=rate("postal_rate")))
+    lines.append(" · ".join([t("summary.d_received", received=n(intake(c) or 0)), *channels]))
     if "resolved" in c:
         lines.append(t("summary.d_resolved", resolved=n(c["resolved"]), rate=rate("resolved_rate"),
                        on_time=rate("on_time_rate")))
@@ -118,11 +129,16 @@ def _dossier_block(t: Translator, s: Summary) -> str:
         lines.append(t("summary.d_late", late=n(c["late"]), missing=n(missing)))
     if "pending" in c or "withdrawn" in c:
         lines.append(t("summary.d_pending", pending=n(c.get("pending", 0)), withdrawn=n(c.get("withdrawn", 0))))
-    for key, (part, whole) in rates_not_computable(c).items():  # said, not hidden: the figures disagree
+    for key, (part, whole) in rates_not_computable(s.dossiers).items():  # said, not hidden: the figures disagree
         lines.append("⚠️ " + t("summary.rate_not_computable", rate=t(f"rate_name.{key}"), part=n(part),
                                 whole=n(whole)))
-    if s.dossiers.days_covered < s.dossiers.days and s.end <= s.today:
-        lines.append(t("summary.d_coverage", covered=s.dossiers.days_covered, days=s.dossiers.days))
+    if s.end <= s.today:
+        if s.dossiers.days_covered < s.dossiers.days:
+            lines.append(t("summary.d_coverage", covered=s.dossiers.days_covered, days=s.dossiers.days))
+    elif s.start <= s.today:  # a running period: the days gone by so far
+        elapsed = (s.today - s.start).days + 1
+        if s.dossiers.days_covered < elapsed:
+            lines.append(t("summary.d_coverage_so_far", covered=s.dossiers.days_covered, days=elapsed))
     return "\n".join(lines)
 
 
