@@ -12,7 +12,7 @@ from bot.core.dossier import check, far_above_usual, late_without_apology
 from bot.core.models import Officer
 from bot.core.parse import ParseResult
 from bot.core.schedule import current_window
-from bot.tasks import TaskService, may_report_on, nearest_codes
+from bot.tasks import TaskService, may_report_on, nearest_codes, supports_only
 from storage.repositories import NewerReport, Repositories
 
 DUPLICATE_WINDOW = timedelta(days=3)
@@ -68,6 +68,9 @@ class ReportService:
                 if not may_report_on(res.task, officer):
                     item["problem"] = "not_yours"
                     item["lead_units"] = list(res.task.lead_units)  # whose it is, for the answer
+                elif supports_only(res.task, officer):  # recorded as support: the lead unit's status stays
+                    item["support"] = True
+                    item["lead_units"] = list(res.task.lead_units)
             elif res.problem == "unknown_code" and p.task_ref:  # "did you mean?": the sender's nearest codes
                 mine = [t for t in await self.tasks.all(officer.commune_id) if may_report_on(t, officer)]
                 item["candidates"] = [[t.id, t.code, t.title] for t in nearest_codes(p.task_ref, mine)]
@@ -150,14 +153,9 @@ class ReportService:
             return out
         payload = pending["payload"]
         if not force:
-            for item in payload["items"]:
-                if item["task_id"] is not None and not item["problem"]:
-                    newer = await self.repos.reports.newer_progress(item["task_id"], pending["created_at"])
-                    if newer is not None:
-                        out.newer.append((item["code"], newer))
+            await self._warnings(out, payload, pending["created_at"])
             d = payload["dossier"]
             if d is not None:
-                out.implausible = bool(d["mismatches"])
                 start, end = date.fromisoformat(d["period_start"]), date.fromisoformat(d["period_end"])
                 old = await self.repos.reports.same_period_dossier(officer.commune_id, officer.unit_key, start, end)
                 if old is not None and old != d["counts"]:
@@ -178,7 +176,7 @@ class ReportService:
                 await self.repos.reports.add_progress(
                     commune_id=officer.commune_id, task_id=item["task_id"], officer_id=officer.id,
                     pending_id=pending["id"], inbox_id=pending["inbox_id"], percent=item["percent"],
-                    status=item["status"], when=when, note=item["note"], at=now,
+                    status=item["status"], when=when, note=item["note"], at=now, support=bool(item.get("support")),
                 )
                 touched.add(item["task_id"])
                 out.saved.append(item["code"])
@@ -198,6 +196,17 @@ class ReportService:
                 await self.repos.tasks.refresh_progress(task_id)
             await self.repos.pending.update(pending["id"], state="saved")
         return out
+
+    async def _warnings(self, out: SaveOutcome, payload: dict[str, Any], created_at: str,
+                        excluding: int | None = None) -> None:
+        """What must be confirmed before `payload` is saved: newer reports on its tasks, figures that disagree."""
+        for item in payload["items"]:
+            if item["task_id"] is not None and not item["problem"]:
+                newer = await self.repos.reports.newer_progress(item["task_id"], created_at, excluding=excluding)
+                if newer is not None:
+                    out.newer.append((item["code"], newer))
+        if payload["dossier"] is not None:
+            out.implausible = bool(payload["dossier"]["mismatches"])
 
     async def cancel(self, pending: dict[str, Any]) -> str | None:
         if pending["state"] not in OPEN_STATES:
@@ -239,18 +248,43 @@ class ReportService:
             await self.repos.pending.update(pending["id"], state="undone")
         return pending
 
-    async def resave(self, pending: dict[str, Any], officer: Officer, result: ParseResult, text: str,
-                     now: datetime) -> SaveOutcome:
-        """The sender edited a message whose report was saved: the old figures give way to the new ones
-        (kept in the history as undone rows)."""
+    async def propose_edit(self, pending: dict[str, Any], officer: Officer, result: ParseResult, text: str,
+                           today: date) -> tuple[dict[str, Any], int]:
+        """The sender edited a message whose report was saved: nothing changes yet. The edited reading is kept
+        beside the saved one as proposal number n (a later edit makes a newer proposal) until they choose."""
+        proposal = await self.payload(officer, result, text, today)
+        payload = dict(pending["payload"])
+        n = int((payload.get("proposed_edit") or {}).get("n", 0)) + 1
+        payload["proposed_edit"] = {"n": n, "payload": proposal}
+        await self.repos.pending.update(pending["id"], payload=payload)
+        return proposal, n
+
+    async def decide_edit(self, pending: dict[str, Any], officer: Officer, n: int, accept: bool,
+                          now: datetime, *, force: bool = False) -> SaveOutcome | str:
+        """Apply (accept) or drop the edit proposal n: the outcome of saving it ("needs_confirmation" when a
+        newer report or figures that disagree must be confirmed first: nothing changed then), "kept" when
+        dropped, or why nothing happened ("replaced": a later edit made a newer proposal; "gone": decided)."""
+        proposed = pending["payload"].get("proposed_edit")
+        if pending["state"] != "saved" or not proposed:
+            return "gone"
+        if int(proposed["n"]) != n:
+            return "replaced"
+        if accept and not force:
+            out = SaveOutcome()
+            await self._warnings(out, proposed["payload"], pending["created_at"], excluding=pending["id"])
+            if out.needs_confirmation:
+                return out
         async with self.repos.db.transaction():
+            if not accept:
+                payload = {k: v for k, v in pending["payload"].items() if k != "proposed_edit"}
+                await self.repos.pending.update(pending["id"], payload=payload)
+                return "kept"
             for task_id in await self.repos.reports.undo_pending(pending["id"]):
                 await self.repos.tasks.refresh_progress(task_id)
-            payload = await self.payload(officer, result, text, now.date())
-            await self.repos.pending.update(pending["id"], payload=payload, state="pending")
+            await self.repos.pending.update(pending["id"], payload=proposed["payload"], state="pending")
             fresh = await self.repos.pending.get(pending["id"])
             assert fresh is not None
-            return await self.save(fresh, officer, now)
+            return await self.save(fresh, officer, now, force=True)
 
 
 def saveable(payload: dict[str, Any]) -> bool:

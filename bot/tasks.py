@@ -42,6 +42,14 @@ def belongs_to(task: Task, officer: Officer) -> bool:
     return ALL_UNITS in task.lead_units and officer.has_role("office")
 
 
+def supports_only(task: Task, officer: Officer) -> bool:
+    """The officer's unit supports the task (phối hợp) but does not lead it: their report is support."""
+    if belongs_to(task, officer) or ALL_UNITS in task.lead_units or officer.has_role("office", "chairman",
+                                                                                      "vice_chairman"):
+        return False
+    return officer.unit_key is not None and officer.unit_key in task.support_units
+
+
 def may_report_on(task: Task, officer: Officer) -> bool:
     return belongs_to(task, officer) or ALL_UNITS in task.lead_units or (
         officer.unit_key is not None and officer.unit_key in task.support_units

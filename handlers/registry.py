@@ -62,6 +62,7 @@ def register_handlers(app: Application) -> None:
         # 4. buttons
         CallbackQueryHandler(reports.readback_button, pattern=r"^rb:"),
         CallbackQueryHandler(reports.pick_button, pattern=r"^pick:"),
+        CallbackQueryHandler(reports.edit_decision, pattern=r"^re:"),
         CallbackQueryHandler(reports.undo_button, pattern=r"^undo:"),
         CallbackQueryHandler(tasks.drill_down, pattern=r"^nv:"),
         CallbackQueryHandler(summary.summary_button, pattern=r"^tt:"),

@@ -17,6 +17,7 @@ from bot.core.models import Officer
 from bot.core.parse import find_refs, parse_message, percent_over_100, prepare
 from bot.core.permissions import Perm, allowed
 from bot.core.text import fold
+from bot.reports import SaveOutcome
 from handlers.common import button, edit_html, esc, reply, send_html
 from handlers.context import BotContext
 from handlers.explain import maybe_answer
@@ -24,7 +25,14 @@ from handlers.extend import maybe_request
 from handlers.forms import consume
 from handlers.people import record_leave
 from handlers.readback_send import forged, send_readback
-from handlers.render import counts_text, fmt_date, readback_buttons, readback_text
+from handlers.render import (
+    counts_text,
+    edit_proposal_buttons,
+    edit_proposal_text,
+    fmt_date,
+    readback_buttons,
+    readback_text,
+)
 from handlers.tasks import my_tasks, one_task
 from jobs import cancel
 
@@ -133,14 +141,7 @@ async def readback_button(update: Update, context: BotContext) -> None:
             await query.answer(t(f"readback.already_{outcome.already}"), show_alert=True)
             return
         if outcome.needs_confirmation:  # say why, and ask before anything is saved
-            lines = [t("readback.newer_header")] if outcome.newer else []
-            for code, newer in outcome.newer:
-                lines.append(t("readback.newer_line", code=esc(code), name=esc(newer.officer_name),
-                               when=fmt_date(t, newer.created_at[:10]),
-                               state=t(f"status.{newer.status}") if newer.status else "—",
-                               percent=newer.percent if newer.percent is not None else "—"))
-            if outcome.implausible:
-                lines.append(t("readback.confirm_implausible"))
+            lines = _confirmation_lines(t, outcome)
             if outcome.replaces is not None:
                 old = counts_text(t, outcome.replaces) or "—"
                 lines.append(t("readback.confirm_replace", old=esc(old)))
@@ -179,6 +180,52 @@ async def readback_button(update: Update, context: BotContext) -> None:
                         readback_text(t, pending["payload"], "editing") + "\n" + t("readback.edit_hint"))
         await query.answer()
         _cancel_expiry(context, pending["id"])
+
+
+def _confirmation_lines(t: Any, outcome: SaveOutcome) -> list[str]:
+    """Why a save waits for a second press: newer reports on its tasks, figures that disagree."""
+    lines = [t("readback.newer_header")] if outcome.newer else []
+    for code, newer in outcome.newer:
+        lines.append(t("readback.newer_line", code=esc(code), name=esc(newer.officer_name),
+                       when=fmt_date(t, newer.created_at[:10]),
+                       state=t(f"status.{newer.status}") if newer.status else "—",
+                       percent=newer.percent if newer.percent is not None else "—"))
+    if outcome.implausible:
+        lines.append(t("readback.confirm_implausible"))
+    return lines
+
+
+async def edit_decision(update: Update, context: BotContext) -> None:
+    """✅ Thay bằng bản sửa / ❌ Giữ bản đã lưu, after a saved report's message was edited."""
+    pressed = await _own_press(update, context, r"re:(y|n|f):(?P<id>\d+):(\d+)")
+    if pressed is None:
+        return
+    query, m, pending, officer = pressed
+    services, t = context.services, context.t
+    action, n = m.group(1), int(m.group(3))
+    outcome = await services.reports.decide_edit(pending, officer, n, action != "n", services.clock.now(),
+                                                 force=action == "f")
+    chat_id, message_id = query.message.chat.id if query.message else pending["chat_id"], (
+        query.message.message_id if query.message else 0)
+    if isinstance(outcome, str):
+        if outcome == "kept":
+            await edit_html(context, chat_id, message_id,
+                            readback_text(t, pending["payload"], "saved") + "\n" + t("readback.edit_kept"))
+            await query.answer()
+        else:
+            await query.answer(t(f"readback.edit_{outcome}"), show_alert=True)
+        return
+    proposal = pending["payload"]["proposed_edit"]["payload"]
+    if outcome.needs_confirmation:
+        await edit_html(context, chat_id, message_id,
+                        edit_proposal_text(t, pending["payload"], proposal) + "\n\n" +
+                        "\n".join(_confirmation_lines(t, outcome)),
+                        edit_proposal_buttons(t, pending["id"], n, force=True))
+        await query.answer()
+        return
+    await edit_html(context, chat_id, message_id, readback_text(t, proposal, "saved") + "\n" +
+                    t("readback.resaved", codes=", ".join(outcome.saved) or "—"))
+    await query.answer(t("readback.saved_toast"))
 
 
 async def pick_button(update: Update, context: BotContext) -> None:
@@ -226,12 +273,10 @@ async def edited_message(update: Update, context: BotContext) -> None:
                             readback_text(t, fresh["payload"]) + "\n" + t("readback.updated_by_edit"),
                             readback_buttons(t, fresh))
         return
-    if pending["state"] == "saved":
-        outcome = await services.reports.resave(pending, officer, result, message.text, now)
-        saved = await services.repos.pending.get(pending["id"])
-        assert saved is not None
-        await send_html(update, context, readback_text(t, saved["payload"], "saved") + "\n" +
-                        t("readback.resaved", codes=", ".join(outcome.saved) or "—"))
+    if pending["state"] == "saved":  # nothing saved changes before the sender says so
+        proposal, n = await services.reports.propose_edit(pending, officer, result, message.text, now.date())
+        await send_html(update, context, edit_proposal_text(t, pending["payload"], proposal),
+                        markup=edit_proposal_buttons(t, pending["id"], n))
 
 
 async def undo(update: Update, context: BotContext) -> None:

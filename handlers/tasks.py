@@ -12,7 +12,7 @@ from bot.core.domain import AREA_KEYS, UNIT_KEYS, unit_key
 from bot.core.models import Officer, Task
 from bot.core.parse import fold_1to1
 from bot.core.permissions import Perm, allowed
-from bot.tasks import belongs_to
+from bot.tasks import may_report_on
 from handlers.common import esc, reply, requires, send_html
 from handlers.context import BotContext
 from handlers.render import short, task_detail, task_line
@@ -143,7 +143,7 @@ async def one_task(update: Update, context: BotContext, ref: str) -> None:
     if task is None:
         await reply(update, context, "tasks.unknown_code", code=ref)
         return
-    if not allowed(officer.roles, Perm.READ_COMMUNE) and not belongs_to(task, officer) and "all" not in task.lead_units:
+    if not allowed(officer.roles, Perm.READ_COMMUNE) and not may_report_on(task, officer):
         await reply(update, context, "misc.forbidden")
         return
     today = services.clock.now().date()

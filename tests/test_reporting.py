@@ -154,15 +154,42 @@ async def test_editing_the_message_updates_the_pending_read_back(plan_session: O
     assert (await _task(s, "1.1")).percent == 60
 
 
-async def test_editing_a_saved_report_replaces_it_and_keeps_history(plan_session: OfflineSession) -> None:
+async def test_editing_a_saved_report_asks_with_both_then_replaces_and_keeps_history(
+        plan_session: OfflineSession) -> None:
     s = plan_session
     await s.send_text(OFFICER, "nv 1.1 đạt 50%")
     await s.press(OFFICER, "Lưu")
     await s.edit(OFFICER, "nv 1.1 đạt 70%")
+    asked = last(s, OFFICER["id"])
+    assert "Chưa có gì thay đổi" in asked and asked.index("50%") < asked.index("70%")  # old, then new
+    assert (await _task(s, "1.1")).percent == 50  # nothing replaced before they say so
+    await s.edit(OFFICER, "nv 1.1 đạt 80%")  # edited again: the newer proposal is the one that counts
+    await s.press(OFFICER, "Thay bằng bản sửa", on=2)
+    assert "thêm lần nữa" in [c.text for c in s.api.calls if c.method == "answerCallbackQuery"][-1]
+    assert (await _task(s, "1.1")).percent == 50
+    await s.press(OFFICER, "Thay bằng bản sửa")
     assert "cập nhật theo tin nhắn đã sửa" in last(s, OFFICER["id"])
-    assert (await _task(s, "1.1")).percent == 70
+    assert (await _task(s, "1.1")).percent == 80
     rows = await s.app.services.db.fetchall("SELECT percent, undone FROM progress_reports ORDER BY id")
-    assert [(r["percent"], r["undone"]) for r in rows] == [(50, 1), (70, 0)]
+    assert [(r["percent"], r["undone"]) for r in rows] == [(50, 1), (80, 0)]
+    await s.press(OFFICER, "Thay bằng bản sửa", on=1)  # pressed again: nothing more happens
+    assert len(await s.app.services.db.fetchall("SELECT id FROM progress_reports")) == 2
+
+
+async def test_keeping_the_saved_report_after_an_edit(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(ONESTOP, "hs tuần này nhận 40, trực tuyến 30")
+    await s.press(ONESTOP, "Lưu")
+    await s.edit(ONESTOP, "hs tuần này nhận 40, trực tuyến 50")  # the edit is implausible, too
+    assert "nhiều hơn 40" in last(s, ONESTOP["id"]) or "lớn hơn số tiếp nhận" in last(s, ONESTOP["id"])
+    await s.press(ONESTOP, "Thay bằng bản sửa")  # figures that disagree: a second press is asked for
+    assert "không khớp" in last(s, ONESTOP["id"])
+    rows = await s.app.services.repos.reports.dossiers(s.app.services.commune.id)
+    assert [r["online"] for r in rows] == [30]
+    await s.press(ONESTOP, "Giữ bản đã lưu")
+    assert "giữ nguyên" in last(s, ONESTOP["id"])
+    rows = await s.app.services.repos.reports.dossiers(s.app.services.commune.id)
+    assert [r["online"] for r in rows] == [30]
 
 
 async def test_correct_button_then_new_message(plan_session: OfflineSession) -> None:
@@ -499,3 +526,23 @@ async def test_another_units_task_is_named_with_its_unit(plan_session: OfflineSe
     s = plan_session
     await s.send_text(OFFICER, "nv 4.1 đạt 90%")
     assert "Văn phòng" in last(s, OFFICER["id"])
+
+
+async def test_a_supporting_unit_reports_as_support_without_changing_the_leads_status(
+        plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(ONESTOP, "nv 2.12 đạt 40%, ghi chú: đã chuẩn bị danh sách")  # Văn phòng leads, Một cửa supports
+    readback = last(s, ONESTOP["id"])
+    assert "phối hợp" in readback and "Văn phòng" in readback
+    await s.press(ONESTOP, "Lưu")
+    task = await _task(s, "2.12")
+    assert task.status == "not_started" and task.percent == 0  # the lead unit's status is its own
+    await s.send_text(OFFICE, "nv 2.12 đạt 20%")  # the lead's own report sets it, and is not "older than" support
+    await s.press(OFFICE, "Lưu")
+    assert (await _task(s, "2.12")).percent == 20
+    await s.send_text(ONESTOP, "/nhiemvu 2.12")
+    detail = last(s, ONESTOP["id"])
+    lead_part, support_part = detail.split("Đơn vị phối hợp báo cáo")
+    assert "20%" in lead_part and "40%" in support_part and "chuẩn bị danh sách" in support_part
+    await s.send_text(CHAIRMAN, "/tomtat")
+    assert "▶️ 1 đang làm" in last(s, CHAIRMAN["id"])  # one task in progress (2.12 at 20%), not two

@@ -89,6 +89,9 @@ def _item_line(t: Translator, item: dict[str, Any]) -> str:
         if item["problem"] == "not_yours":  # whose it is (older read-backs did not keep it)
             units = ", ".join(UNIT_NAMES.get(u, u) for u in item.get("lead_units", [])) or t("readback.other_unit")
             line += " " + t("readback.not_yours", units=esc(units))
+        elif item.get("support"):  # a supporting unit's report: shown as such, the lead's status unchanged
+            units = ", ".join(UNIT_NAMES.get(u, u) for u in item.get("lead_units", []))
+            line += "\n  " + t("readback.as_support", units=esc(units))
         return line
     if item["problem"] == "unknown_code":
         return "⚠️ " + t("readback.unknown_code", code=esc(item["ref"] or "?"))
@@ -152,9 +155,12 @@ def task_detail(t: Translator, view: TaskView, units: dict[str, str], history: l
     lines.append(task_line(t, view))
     if task.deadline_text:
         lines.append(t("task.deadline_text", text=esc(task.deadline_text)))
-    if reports:
-        lines.append(t("task.reports"))
-        for r in reports:
+    for key, group in (("task.reports", [r for r in reports if not r.get("support")]),
+                       ("task.support_reports", [r for r in reports if r.get("support")])):
+        if not group:  # the lead's reports, then the supporting units' (which never set the status)
+            continue
+        lines.append(t(key))
+        for r in group:
             what = ", ".join(x for x in (f"{r['percent']}%" if r["percent"] is not None else "",
                                          t(f"status.{r['status']}") if r["status"] else "") if x)
             lines.append(t("task.report_line", when=fmt_date(t, r["created_at"][:10]), name=esc(r["officer_name"]),
@@ -177,3 +183,18 @@ def task_detail(t: Translator, view: TaskView, units: dict[str, str], history: l
             lines.append(t("task.due_changed", old=fmt_date(t, h["old_value"] or None) or "—",
                            new=fmt_date(t, h["new_value"]), when=fmt_date(t, h["at"][:10])))
     return "\n".join(lines)
+
+
+def edit_proposal_text(t: Translator, saved: dict[str, Any], proposal: dict[str, Any]) -> str:
+    """A saved report and the reading of the message as edited, side by side, asking which to keep."""
+    old = readback_text(t, saved, "saved").split("\n")[1:]
+    new = readback_text(t, proposal, "saved").split("\n")[1:]
+    return "\n".join([t("readback.edit_header"), t("readback.edit_old"), *old, t("readback.edit_new"), *new,
+                      t("readback.edit_question")])
+
+
+def edit_proposal_buttons(t: Translator, pending_id: int, n: int, *, force: bool = False) -> InlineKeyboardMarkup:
+    yes = f"re:{'f' if force else 'y'}:{pending_id}:{n}"
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(t("button.edit_replace_anyway" if force else "button.edit_replace"), callback_data=yes),
+        InlineKeyboardButton(t("button.edit_keep"), callback_data=f"re:n:{pending_id}:{n}")]])

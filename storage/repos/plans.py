@@ -218,7 +218,7 @@ class TaskRepo:
         the changed task in place (a rollback drops the whole cache: `TaskCache.check`)."""
         row = await self.db.fetchone(
             "SELECT percent, status, note, created_at FROM progress_reports WHERE task_id = ? AND undone = 0"
-            " ORDER BY created_at DESC, id DESC LIMIT 1",
+            " AND support = 0 ORDER BY created_at DESC, id DESC LIMIT 1",
             (task_id,),
         )
         if row is None:

@@ -34,12 +34,13 @@ class ReportRepo:
     async def add_progress(
         self, *, commune_id: int, task_id: int, officer_id: int, pending_id: int | None, inbox_id: int | None,
         percent: int | None, status: str | None, when: date | None, note: str | None, at: datetime,
+        support: bool = False,
     ) -> int:
         return await self.db.execute(
             "INSERT INTO progress_reports (commune_id, task_id, officer_id, pending_id, inbox_id, percent, status,"
-            " date, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " date, note, created_at, support) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (commune_id, task_id, officer_id, pending_id, inbox_id, percent, status,
-             when.isoformat() if when else None, note, at.isoformat()),
+             when.isoformat() if when else None, note, at.isoformat(), int(support)),
         )
 
     async def add_dossier(
@@ -69,12 +70,14 @@ class ReportRepo:
         )
         return row is not None
 
-    async def newer_progress(self, task_id: int, after: str) -> NewerReport | None:
-        """The latest saved (not undone) report on a task made after `after` (ISO time), with its author."""
+    async def newer_progress(self, task_id: int, after: str, *, excluding: int | None = None) -> NewerReport | None:
+        """The latest saved (not undone) report on a task made after `after` (ISO time), with its author; the
+        rows saved from read-back `excluding` (the one being edited) do not count."""
         row = await self.db.fetchone(
             "SELECT p.percent, p.status, p.created_at, o.name FROM progress_reports p JOIN officers o"
-            " ON o.id = p.officer_id WHERE p.task_id = ? AND p.undone = 0 AND p.created_at > ?"
-            " ORDER BY p.created_at DESC LIMIT 1", (task_id, after))
+            " ON o.id = p.officer_id WHERE p.task_id = ? AND p.undone = 0 AND p.support = 0 AND p.created_at > ?"
+            " AND (p.pending_id IS NULL OR p.pending_id <> ?)"
+            " ORDER BY p.created_at DESC LIMIT 1", (task_id, after, excluding if excluding is not None else -1))
         if row is None:
             return None
         return NewerReport(row["percent"], row["status"], row["created_at"], row["name"])
@@ -143,7 +146,7 @@ class ReportRepo:
         (as `TaskRepo.refresh_progress` does now: a report without a percent keeps the one before)."""
         rows = await self.db.fetchall(
             "SELECT task_id, status, percent, note FROM progress_reports WHERE commune_id = ? AND undone = 0"
-            " AND substr(created_at, 1, 10) <= ? ORDER BY task_id, created_at, id",
+            " AND support = 0 AND substr(created_at, 1, 10) <= ? ORDER BY task_id, created_at, id",
             (commune_id, as_of.isoformat()))
         out: dict[int, tuple[str, int, str | None]] = {}
         for r in rows:
@@ -191,7 +194,7 @@ class ReportRepo:
         marks = ",".join("?" for _ in task_ids)
         rows = await self.db.fetchall(
             f"SELECT task_id, COALESCE(date, substr(created_at, 1, 10)) AS d FROM progress_reports"
-            f" WHERE undone = 0 AND status = 'done' AND task_id IN ({marks}) ORDER BY created_at, id",
+            f" WHERE undone = 0 AND support = 0 AND status = 'done' AND task_id IN ({marks}) ORDER BY created_at, id",
             tuple(task_ids),
         )
         return {r["task_id"]: date.fromisoformat(r["d"]) for r in rows}
