@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from telegram import Update
 
@@ -11,45 +10,11 @@ from bot.core.absence import Leave, add_leave, current_or_next, end_leave, parse
 from bot.core.domain import ROLES, UNIT_KEYS
 from bot.core.models import Officer
 from bot.core.permissions import Perm, allowed, role_change_refusal
-from handlers.common import deny, esc, reply, requires, send_html
+from handlers.common import deny, esc, reply, send_html
 from handlers.context import BotContext
+from handlers.invite import tell_office_of_join
 from handlers.menus import sync_menu
 from handlers.start import role_names, start
-
-INVITE_DAYS = 7
-_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
-
-def new_code() -> str:
-    return "".join(secrets.choice(_ALPHABET) for _ in range(8))
-
-
-@requires(Perm.INVITE)
-async def moi(update: Update, context: BotContext) -> None:
-    """/moi ROLE [UNIT] [DAYS]: a single-use invitation, shown as a code and a deep link."""
-    officer = context.officer
-    assert officer is not None
-    args = context.args or []
-    if not args or args[0] not in ROLES:
-        await reply(update, context, "invite.usage", roles=", ".join(ROLES), units=", ".join(UNIT_KEYS))
-        return
-    role = args[0]
-    unit = args[1] if len(args) > 1 and not args[1].isdigit() else None
-    if unit is not None and unit not in UNIT_KEYS:
-        await reply(update, context, "invite.bad_unit", unit=unit, units=", ".join(UNIT_KEYS))
-        return
-    days = int(args[-1]) if args[-1].isdigit() and 1 <= int(args[-1]) <= 90 else INVITE_DAYS
-    services = context.services
-    now = services.clock.now()
-    code = new_code()
-    await services.repos.invites.create(code=code, commune_id=officer.commune_id, role=role, unit_key=unit,
-                                        created_by=officer.id, at=now, expires=now + timedelta(days=days))
-    await services.repos.audit.log("invite", user_id=officer.telegram_id, at=now, officer_id=officer.id,
-                                   commune_id=officer.commune_id, detail=f"{role}:{unit}")
-    link = f"https://t.me/{context.bot.username}?start={code}"
-    names = await services.repos.communes.unit_names(officer.commune_id)
-    await reply(update, context, "invite.created", code=code, link=link, role=context.t(f"role.{role}"),
-                unit=names.get(unit or "", "—"), date=context.t.date((now + timedelta(days=days)).date()))
 
 
 async def start_or_join(update: Update, context: BotContext) -> None:
@@ -89,6 +54,7 @@ async def start_or_join(update: Update, context: BotContext) -> None:
     context.state.officer = officer
     await sync_menu(context.bot, services.repos, officer)
     await start(update, context)
+    await tell_office_of_join(context, officer, invite)
 
 
 async def canbo(update: Update, context: BotContext) -> None:
@@ -122,6 +88,13 @@ async def canbo(update: Update, context: BotContext) -> None:
                           if leave[0] > today else t("people.away", date=t.date(leave[1])))
         lines.append(t("people.line", name=esc(p.name), id=p.telegram_id, roles=role_names(context, p.roles),
                        unit=esc(names.get(p.unit_key or "", "—")), last=when) + state + away)
+    waiting = await services.repos.invites.waiting(officer.commune_id, services.clock.now())
+    if waiting:  # invited, not joined yet
+        lines.append(t("people.waiting_header", n=len(waiting)))
+        for w in waiting:
+            lines.append(t("people.waiting_line", who=esc(w.get("invitee") or t("people.waiting_unnamed")),
+                           role=t(f"role.{w['role']}"), unit=esc(names.get(w["unit_key"] or "", "—")),
+                           code=w["code"], date=t.date(datetime.fromisoformat(w["expires_at"]).date())))
     if allowed(officer.roles, Perm.INVITE):
         lines.append(t("people.admin_hint"))
     await send_html(update, context, "\n".join(lines))

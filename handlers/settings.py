@@ -58,9 +58,25 @@ async def caidat(update: Update, context: BotContext) -> None:
         lines.append(t("settings.rule", name=t(f"settings.kind_{kind}"), when=_when(t, specs[kind]["when"]),
                        state=state))
     lines.append(t("settings.quiet", hours=specs["quiet"]["hours"]))
-    lines.append(t("settings.calendar", calendar=specs["reporting"].get("calendar", "fixed")))
+    lines.append(_calendar(t, specs["reporting"].get("calendar", "fixed"), services.clock.now().date()))
     lines.append(t("settings.help"))
     await send_html(update, context, "\n".join(lines))
+
+
+def _calendar(t: Translator, spec: str, today: date) -> str:
+    """The periodic reporting calendar in plain words: each report of this year with its due date and the
+    days its figures cover, then the setting's own name (what /caidat lichbaocao takes)."""
+    try:
+        reports = reporting_calendar(spec, today.year)
+    except ScheduleError:
+        return t("settings.calendar", calendar=spec)
+    parts = []
+    for r in reports:
+        name = t(f"report_name.{r.name}") if r.name in ("quy-1", "6-thang", "quy-3", "nam") else r.name
+        parts.append(t("settings.calendar_item", name=name, due=t.date(r.due), start=t.date(r.start),
+                       end=t.date(r.end)))
+    label = t(f"settings.calendar_{spec}") if spec in ("fixed", "mid-month") else t("settings.calendar_custom")
+    return t("settings.calendar_plain", label=label, setting=spec, items="\n".join(parts))
 
 
 def _when(t: Translator, spec: str) -> str:

@@ -197,19 +197,24 @@ def test_replay_of_a_whole_conversation(run_cli: Any, tmp_path: Path) -> None:
         {"at": "2026-11-27T09:01:00+07:00", "from": cuong, "text": "nv 1.1 dat 80% dk 15/12"},
         {"at": "2026-11-27T09:01:30+07:00", "from": cuong, "press": "Lưu"},
         {"at": "2026-11-27T09:05:00+07:00", "from": cuong, "edit": "nv 1.1 dat 90% dk 15/12"},
+        {"at": "2026-11-27T09:05:30+07:00", "from": cuong, "press": "Thay bằng bản sửa"},
         {"at": "2026-11-27T09:06:00+07:00", "from": cuong, "text": "/hoantac"},
     ])
     r = run_cli("replay", str(script), "--db", str(db))
     assert r.returncode == 0, r.stderr
-    lines = [json.loads(x) for x in r.stdout.splitlines()]
+    every = [json.loads(x) for x in r.stdout.splitlines()]
+    office = [x for x in every if x["chat"] == 1002]
+    assert len(office) == 1 and "Lê Văn Cường" in office[0]["text"] and "vừa tham gia" in office[0]["text"]
+    lines = [x for x in every if x["chat"] == 1003]
+    assert len(every) == len(lines) + 1
     methods = [x["method"] for x in lines]
     assert methods == ["sendMessage", "sendMessage", "editMessageText", "answerCallbackQuery", "sendMessage",
-                       "sendMessage"]
+                       "editMessageText", "answerCallbackQuery", "sendMessage"]
     assert "Lê Văn Cường" in lines[0]["text"]
     assert lines[1]["buttons"] == [["✅ Lưu", "✏️ Sửa", "❌ Hủy"]] and "80%" in lines[1]["text"]
     assert "Đã lưu" in lines[2]["text"] and lines[3]["text"] == "Đã lưu."
-    assert "90%" in lines[4]["text"] and "hoàn tác" in lines[5]["text"]
-    assert all(x["chat"] == 1003 for x in lines)
+    assert "80%" in lines[4]["text"] and "90%" in lines[4]["text"]  # saved and edited, side by side
+    assert "90%" in lines[5]["text"] and "hoàn tác" in lines[7]["text"]
 
 
 def test_a_locked_out_admin_is_let_back_in_from_the_shell(run_cli: Any, tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from docx import Document
 
 from bot.core.clock import ManualClock
@@ -57,6 +58,59 @@ async def test_expired_invite_is_refused(plan_session: OfflineSession) -> None:
     await s.send_text(NEWCOMER, f"/start {code}")
     assert "hết hạn" in last(s, NEWCOMER["id"])
     assert await s.app.services.repos.officers.by_telegram_id(NEWCOMER["id"]) is None
+
+
+async def test_invite_by_buttons_role_then_unit_and_the_office_is_told(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(OFFICE, "/moi")
+    assert "vai trò gì" in last(s, OFFICE["id"])
+    await s.press(OFFICE, "Công chức chuyên môn")
+    assert "thuộc bộ phận nào" in last(s, OFFICE["id"])
+    await s.press(OFFICE, "Địa chính - Xây dựng")
+    code = _code(last(s, OFFICE["id"]))
+    await s.send_text(OFFICE, "/canbo")
+    assert "chưa tham gia" in last(s, OFFICE["id"]) and code in last(s, OFFICE["id"])
+    await s.send_text(NEWCOMER, f"/start {code}")
+    assert "Địa chính - Xây dựng" in last(s, NEWCOMER["id"])
+    told = last(s, OFFICE["id"])
+    assert "Đỗ Thị Mới" in told and "vừa tham gia" in told and "Địa chính" in told
+    assert not [x for x in texts(s, OFFICER["id"]) if "vừa tham gia" in x]  # only the office and admins
+    await s.send_text(OFFICE, "/canbo")
+    assert "chưa tham gia" not in last(s, OFFICE["id"])
+
+
+@pytest.mark.parametrize(("typed", "roles", "unit"), [
+    ("/moi canbo dia-chinh", ("officer",), "dia-chinh"),
+    ("/moi cán bộ địa chính", ("officer",), "dia-chinh"),  # as people type them, in several words
+    ("/moi cán bộ Địa chính - Xây dựng 5 Lò Văn Pả", ("officer",), "dia-chinh"),
+    ("/moi giám đốc", None, None),  # not a role of a commune: refused, with the role buttons
+    ("/moi congchuc địa-chính 3 Trần Văn Nam", ("officer",), "dia-chinh"),
+    ("/moi chutich lanh-dao", ("chairman",), "lanh-dao"),
+    ("/moi phochutich", ("vice_chairman",), None),
+    ("/moi officer mot-cua", ("officer",), "mot-cua"),
+    ("/moi vanphong van-phong 10", ("office",), "van-phong"),
+])
+async def test_invite_typed_in_vietnamese_words(plan_session: OfflineSession, typed: str,
+                                                roles: tuple[str, ...] | None, unit: str | None) -> None:
+    s = plan_session
+    await s.send_text(OFFICE, typed)
+    shown = last(s, OFFICE["id"])
+    if roles is None:
+        assert "Không hiểu vai trò" in shown and s.api.latest_with_buttons.get(OFFICE["id"])
+        return
+    await s.send_text(NEWCOMER, f"/start {_code(shown)}")
+    officer = await s.app.services.repos.officers.by_telegram_id(NEWCOMER["id"])
+    assert officer is not None and officer.roles == roles and officer.unit_key == unit
+    for name in ("Trần Văn Nam", "Lò Văn Pả"):
+        assert ("Dành cho: " + name in shown) == (name in typed)
+
+
+async def test_an_officer_cannot_press_an_invitation_button(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(OFFICE, "/moi")
+    message = s.api.latest_with_buttons[OFFICE["id"]]
+    await s.press_data(OFFICER, message, "mv:u:admin:-")  # a forged press by someone who may not invite
+    assert not await s.app.services.db.fetchall("SELECT code FROM invites")
 
 
 async def test_only_office_and_admin_may_invite(plan_session: OfflineSession) -> None:

@@ -154,10 +154,13 @@ async def test_admin_changes_the_schedule_in_chat(month_settings: Settings) -> N
     async with s:
         await s.send_text(OFFICE, "/caidat")
         shown = s.api.calls[-1].text or ""
-        assert "Nhắc báo cáo hằng tuần (nhacviec): thứ 6, 14:00 (bật)" in shown
-        assert "(han): hằng ngày, 08:00" in shown and "fri 15:00" not in shown and "mon 07:30" not in shown
+        assert "Nhắc báo cáo hằng tuần (nhacviec): thứ 6 hằng tuần, 14:00 (bật)" in shown
+        assert "(han): các ngày làm việc, 08:00" in shown and "fri 15:00" not in shown and "mon 07:30" not in shown
+        assert "hạn cố định" in shown and "Báo cáo quý I: hạn 25/02/" in shown and ": fixed" not in shown
         await s.send_text(OFFICE, "/caidat nhacviec thu5 09:00")
-        assert "(nhacviec): thứ 5, 09:00" in (s.api.calls[-1].text or "")
+        assert "(nhacviec): thứ 5 hằng tuần, 09:00" in (s.api.calls[-1].text or "")
+        await s.send_text(OFFICE, "/caidat lichbaocao mid-month")
+        assert "Báo cáo quý I: hạn 15/03/" in (s.api.calls[-1].text or "")
         await s.send_text(OFFICE, "/caidat baocaochutich tat")
         await s.send_text(OFFICE, "/caidat yenlang 25:00-07:00")  # every reason in Vietnamese
         assert s.api.calls[-1].text == "Giờ yên lặng phải viết như 21:00-07:00, không phải „25:00-07:00”."

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.session import OfflineSession
 from tests.conftest import CHAIRMAN, OFFICE, OFFICER, ONESTOP, STRANGER, last, texts
 
@@ -546,3 +548,16 @@ async def test_a_supporting_unit_reports_as_support_without_changing_the_leads_s
     assert "20%" in lead_part and "40%" in support_part and "chuẩn bị danh sách" in support_part
     await s.send_text(CHAIRMAN, "/tomtat")
     assert "▶️ 1 đang làm" in last(s, CHAIRMAN["id"])  # one task in progress (2.12 at 20%), not two
+
+
+@pytest.mark.parametrize("text", ["xong rồi", "đã hoàn thành", "dat 60% roi a", "nv 11 xong"])
+async def test_a_report_without_a_known_task_asks_which_with_the_senders_open_tasks(
+        plan_session: OfflineSession, text: str) -> None:
+    s = plan_session
+    await s.send_text(OFFICER, text)
+    shown = last(s, OFFICER["id"])
+    assert "„?”" not in shown and "?”:" not in shown
+    labels = [b["text"] for row in s.api.latest_with_buttons[OFFICER["id"]]["reply_markup"]["inline_keyboard"]
+              for b in row]
+    codes = {label.split()[0] for label in labels if label[0].isdigit()}
+    assert codes and codes <= {"1.1", "1.3", "1.4", "1.6", "1.7", "8.2", "1.2", "1.5", "2.2"}  # own or all-unit

@@ -152,7 +152,8 @@ def reporting_calendar(convention: str, year: int) -> list[ReportDue]:
     ``mid-month``: due before the 16th of the period's last month, data from the 15th of the last month
     before the period to the 14th of its last month (Q1: 15/12 of the previous year to 14/3).
     ``fixed``: Q1 by 25/02, six months by 25/05, Q3 by 25/08, the year by 20/11, each with data from the
-    start of the year (Q3: from 01/07) to the day before the due date.
+    day after the previous cumulative period (15/12 of the year before; Q3: from 25/05) to the day before
+    the due date.
     A custom calendar is written "name:DD/MM:DD/MM-DD/MM;..." (due date, then the data period; a data start
     later than the due date is read in the previous year).
     """

@@ -58,7 +58,7 @@ def readback_text(t: Translator, payload: dict[str, Any], state: str = "pending"
     if state == "pending":
         idx = first_ambiguous(payload)
         if idx is not None:
-            lines.append(t("readback.pick", hint=esc(payload["items"][idx]["hint"] or payload["text"][:40])))
+            lines.append(t("readback.pick", hint=esc(payload["items"][idx]["hint"] or short(payload["text"], 40))))
         elif saveable(payload):
             lines.append(t("readback.confirm"))
         elif payload["items"] and all(i["problem"] == "not_yours" for i in payload["items"]):
@@ -97,9 +97,11 @@ def _item_line(t: Translator, item: dict[str, Any]) -> str:
         return "⚠️ " + t("readback.unknown_code", code=esc(item["ref"] or "?"))
     if item["problem"] == "no_plan":
         return "⚠️ " + t("readback.no_plan")
+    if not item["hint"] and not item["ref"]:  # "xong rồi": no task named at all
+        return t("readback.item_no_task", what=what)
     if item["candidates"]:
-        return t("readback.item_unsure", hint=esc(item["hint"] or "?"), what=what)
-    return "⚠️ " + t("readback.no_match", hint=esc(item["hint"] or "?"), what=what)
+        return t("readback.item_unsure", hint=esc(item["hint"] or item["ref"]), what=what)
+    return "⚠️ " + t("readback.no_match", hint=esc(item["hint"] or item["ref"]), what=what)
 
 
 def readback_buttons(t: Translator, pending: dict[str, Any]) -> InlineKeyboardMarkup | None:

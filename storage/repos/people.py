@@ -145,13 +145,20 @@ class InviteRepo:
 
     async def create(
         self, *, code: str, commune_id: int, role: str, unit_key: str | None, created_by: int | None,
-        at: datetime, expires: datetime,
+        at: datetime, expires: datetime, invitee: str | None = None,
     ) -> None:
         await self.db.execute(
-            "INSERT INTO invites (code, commune_id, role, unit_key, created_by, created_at, expires_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (code, commune_id, role, unit_key, created_by, at.isoformat(), expires.isoformat()),
+            "INSERT INTO invites (code, commune_id, role, unit_key, created_by, created_at, expires_at, invitee)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (code, commune_id, role, unit_key, created_by, at.isoformat(), expires.isoformat(), invitee),
         )
+
+    async def waiting(self, commune_id: int, now: datetime) -> list[dict[str, Any]]:
+        """Invitations of the commune not used yet and not expired, oldest first (who has not joined)."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM invites WHERE commune_id = ? AND used_by IS NULL AND expires_at > ?"
+            " ORDER BY created_at, code", (commune_id, now.isoformat()))
+        return [dict(r) for r in rows]
 
     async def get(self, code: str) -> dict[str, Any] | None:
         row = await self.db.fetchone("SELECT * FROM invites WHERE code = ?", (code,))
