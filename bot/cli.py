@@ -7,6 +7,7 @@ Errors are one clear line on stderr and a non-zero exit, never a traceback. Heav
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import sys
@@ -158,7 +159,7 @@ def _run_db(db: Path | None, work: Callable[[Any, Any], Any]) -> Any:
         try:
             database = await Database.open(settings.db_path)
         except StorageError as exc:
-            raise CliError(str(exc)) from None
+            raise CliError(_storage_words(exc)) from None
         try:
             return await work(settings, Repositories(database))
         finally:
@@ -317,7 +318,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
         path = backup_to(settings.db_path, args.to or settings.backups, datetime.now(settings.tz))
         version = verify(path)
     except (StorageError, OSError) as exc:
-        raise CliError(str(exc)) from None
+        raise CliError(_storage_words(exc)) from None
     print(_t("backup_done", path=path, version=version))
     return EXIT_OK
 
@@ -331,9 +332,21 @@ def cmd_restore(args: argparse.Namespace) -> int:
         version = verify(args.file)
         saved = restore(args.file, settings.db_path, commune_name=settings.commune_name)
     except (StorageError, OSError) as exc:
-        raise CliError(str(exc)) from None
+        raise CliError(_storage_words(exc)) from None
     print(_t("restore_done", path=settings.db_path, version=version, saved=saved or "-"))
     return EXIT_OK
+
+
+def _storage_words(exc: Exception) -> str:
+    """A storage or file error in the user's language."""
+    reason = getattr(exc, "reason", None)
+    if reason is not None:
+        return _t(f"storage_{reason}", **getattr(exc, "values", {}))
+    if isinstance(exc, OSError):
+        kind = {errno.ENOENT: "enoent", errno.EACCES: "eacces", errno.EPERM: "eacces",
+                errno.ENOSPC: "enospc", errno.EROFS: "erofs"}.get(exc.errno or 0, "other")
+        return _t("os_error", path=exc.filename or "", why=_t(f"os_{kind}"))
+    return str(exc)
 
 
 def _not_in_use(db: Path) -> None:
@@ -356,7 +369,7 @@ def _preflight(db: Path) -> None:
     try:
         _run(check())
     except StorageError as exc:
-        raise CliError(str(exc)) from None
+        raise CliError(_storage_words(exc)) from None
 
 
 # -- summary ------------------------------------------------------------------------------------
@@ -420,11 +433,13 @@ def cmd_console(args: argparse.Namespace) -> int:
 
 
 def _console(db: Path, as_id: int | None) -> int:
-    from bot.console import run_console
+    from bot.console import log_to_file, run_console
 
     settings = _settings(db)
     _not_in_use(settings.db_path)
     _preflight(settings.db_path)
+    if str(settings.db_path) != ":memory:":
+        log_to_file(settings.db_path.parent / "console.log")
     return _run(run_console(settings, as_id=as_id))
 
 

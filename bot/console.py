@@ -8,7 +8,9 @@ Type as a user; the bot's replies appear with their buttons numbered. `/press N`
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
+import logging
 import re
 import sys
 import time
@@ -100,6 +102,48 @@ def parse_time(value: str, now: datetime) -> datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=now.tzinfo)
 
 
+def log_to_file(path: Path) -> None:
+    """The bot's log lines go to a file beside the database, never between the chat lines on screen."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+def _line_reader(stdin: TextIO, out: TextIO) -> Any:
+    """What reads one typed line: on a terminal `input()` with line editing and history (↑/↓, kept in
+    ~/.cchc_console_history), otherwise plain lines from the stream (scripts, tests)."""
+    if stdin is sys.stdin and out is sys.stdout and stdin.isatty():
+        with contextlib.suppress(ImportError):
+            import readline  # line editing for input(); absent on some platforms
+
+            history = Path.home() / ".cchc_console_history"
+            with contextlib.suppress(OSError):
+                readline.read_history_file(history)
+            readline.set_history_length(500)
+            import atexit
+
+            def save() -> None:
+                with contextlib.suppress(OSError):
+                    readline.write_history_file(history)
+            atexit.register(save)
+
+        def typed() -> str:
+            try:
+                return input("> ") + "\n"
+            except EOFError:
+                return ""
+        return typed
+
+    def piped() -> str:
+        print("> ", end="", file=out, flush=True)
+        return stdin.readline()
+    return piped
+
+
 async def run_console(
     settings: Settings, *, as_id: int | None = None, stdin: TextIO | None = None, out: TextIO | None = None,
     start: datetime | None = None,
@@ -131,9 +175,9 @@ async def run_console(
         wall = time.monotonic()
         print(_t("console_intro", commune=session.app.services.commune.name,
                  who=f"{user['name']} ({as_id})"), file=out)
+        read_line = _line_reader(stdin, out)
         while True:
-            print("> ", end="", file=out, flush=True)
-            line = await asyncio.to_thread(stdin.readline)
+            line = await asyncio.to_thread(read_line)
             if not line:
                 break
             line = line.strip()

@@ -16,6 +16,11 @@ log = logging.getLogger(__name__)
 MAX_WAIT = 60.0
 
 
+#: calls whose callers retry with their own back-off (the polling loop; start-up, which says so in one line
+#: per try in the configured language): retrying here too would only multiply the waits and the log lines
+OWN_RETRY = frozenset({"getUpdates", "getMe"})
+
+
 class RetryingRequest(BaseRequest):
     def __init__(self, inner: BaseRequest, sleep: Callable[[float], Awaitable[None]], attempts: int = 5) -> None:
         self.inner = inner
@@ -52,7 +57,7 @@ class RetryingRequest(BaseRequest):
                     pool_timeout,  # type: ignore[arg-type]
                 )
             except (TimedOut, NetworkError) as exc:
-                if last or api_method == "getUpdates":
+                if last or api_method in OWN_RETRY:
                     raise
                 log.info("%s failed (%s), retry %d", api_method, type(exc).__name__, attempt)
                 self.retries += 1

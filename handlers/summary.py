@@ -133,7 +133,7 @@ async def send_charts(update: Update, context: BotContext, officer: Officer, end
         rows = [r for r in rows if r["unit_key"] == unit]
     number = t.number
     weekly_labels = {"received": t("chart.received"), "on_time": t("chart.on_time"),
-                     "title": t("chart.weekly_title"), "empty": t("chart.empty")}
+                     "title": t("chart.weekly_title"), "empty": t("chart.empty"), "spread": t("chart.spread")}
     weekly = await off_loop(charts.weekly_dossiers, rows, end, weekly_labels, number)
     area_names = {k: t(f"area_short.{k}") for k in [*AREA_KEYS, "none"]}
     areas = await off_loop(charts.completion_by_area, s.per_area, area_names, t("chart.areas_title"),
@@ -141,7 +141,7 @@ async def send_charts(update: Update, context: BotContext, officer: Officer, end
     done_dates = await services.repos.reports.done_dates([x.id for x in s.tasks])
     done = [done_dates.get(x.id) if x.status == "done" else None for x in s.tasks]
     burn_labels = {"ideal": t("chart.ideal"), "actual": t("chart.actual"), "open": t("chart.open"),
-                   "title": t("chart.burndown_title")}
+                   "title": t("chart.burndown_title"), "months": t("chart.months", year=end.year)}
     burn = await off_loop(charts.burndown, done, end.year, min(end, now.date()), burn_labels)
     for name, data, caption in (("ho-so-theo-tuan.png", weekly, t("chart.weekly_title")),
                                 ("tien-do-linh-vuc.png", areas, t("chart.areas_title")),

@@ -22,7 +22,7 @@ def backup_to(db_path: Path, dest: Path, now: datetime | None = None) -> Path:
     else:
         dest.parent.mkdir(parents=True, exist_ok=True)
     if not db_path.exists():
-        raise StorageError(f"no database at {db_path}")
+        raise StorageError(f"no database at {db_path}", "no_database", path=db_path)
     tmp = dest.with_suffix(".part")
     src = sqlite3.connect(str(db_path))
     try:
@@ -40,27 +40,29 @@ def backup_to(db_path: Path, dest: Path, now: datetime | None = None) -> Path:
 def verify(path: Path) -> int:
     """Integrity check and schema version of a backup file; raises StorageError when it is not usable."""
     if not path.is_file():
-        raise StorageError(f"no file {path}")
+        raise StorageError(f"no file {path}", "no_file", path=path)
     with path.open("rb") as fh:
         if fh.read(16) != b"SQLite format 3\x00":
-            raise StorageError(f"{path.name} is not an SQLite database")
+            raise StorageError(f"{path.name} is not an SQLite database", "not_sqlite", name=path.name)
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         ok = con.execute("PRAGMA integrity_check").fetchone()[0]
         if ok != "ok":
-            raise StorageError(f"{path.name} fails the integrity check: {ok}")
+            raise StorageError(f"{path.name} fails the integrity check: {ok}", "integrity", name=path.name, detail=ok)
         try:
             version = con.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0]
         except sqlite3.DatabaseError:
-            raise StorageError(f"{path.name} is not a database of this bot (no schema_migrations)") from None
+            raise StorageError(f"{path.name} is not a database of this bot (no schema_migrations)", "not_ours",
+                               name=path.name) from None
     except sqlite3.DatabaseError as exc:
-        raise StorageError(f"{path.name} cannot be read: {exc}") from None
+        raise StorageError(f"{path.name} cannot be read: {exc}", "unreadable", name=path.name) from None
     finally:
         con.close()
     if version is None:
-        raise StorageError(f"{path.name} has no schema version")
+        raise StorageError(f"{path.name} has no schema version", "not_ours", name=path.name)
     if version > Database.latest_version():
-        raise StorageError(f"{path.name} comes from a newer bot (schema {version} > {Database.latest_version()})")
+        raise StorageError(f"{path.name} comes from a newer bot (schema {version} > {Database.latest_version()})",
+                           "newer", name=path.name, version=version, latest=Database.latest_version())
     return int(version)
 
 
@@ -79,16 +81,18 @@ def check_contents(path: Path, commune_name: str | None) -> None:
         have = _schema(con)
         names = [r[0] for r in con.execute("SELECT name FROM communes")] if "communes" in have else []
     except sqlite3.DatabaseError as exc:
-        raise StorageError(f"{path.name} cannot be read: {exc}") from None
+        raise StorageError(f"{path.name} cannot be read: {exc}", "unreadable", name=path.name) from None
     finally:
         con.close()
     want = _schema_at(int(version))
     missing = sorted(f"{t}.{c}" for t, cols in want.items() for c in cols - have.get(t, set()))
     if missing:
-        raise StorageError(f"{path.name} is not a whole database of this bot (missing {', '.join(missing[:5])}"
-                           f"{' …' if len(missing) > 5 else ''})")
+        what = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
+        raise StorageError(f"{path.name} is not a whole database of this bot (missing {what})", "partial",
+                           name=path.name, missing=what)
     if commune_name and names and commune_name not in names:
-        raise StorageError(f"{path.name} holds another commune ({', '.join(names[:3])}), not {commune_name}")
+        raise StorageError(f"{path.name} holds another commune ({', '.join(names[:3])}), not {commune_name}",
+                           "other_commune", name=path.name, found=", ".join(names[:3]), commune=commune_name)
 
 
 def _schema_at(version: int) -> dict[str, set[str]]:
@@ -108,13 +112,16 @@ def restore(backup: Path, db_path: Path, *, commune_name: str | None = None) -> 
     """Replace the database with a verified backup; the current database is backed up first.
     Returns where the current database was saved (None when there was none). Refused while a bot holds
     the database, and for a backup that is not whole or holds another commune."""
+    if db_path.exists() and backup.resolve() == db_path.resolve():
+        raise StorageError(f"{backup} is the database itself", "same_file", path=db_path)
     verify(backup)
     check_contents(backup, commune_name)
     lock = DatabaseLock(db_path)
     try:
         lock.acquire()
     except DatabaseInUse:
-        raise StorageError(f"{db_path}: a bot is running on this database; stop it before restoring") from None
+        raise StorageError(f"{db_path}: a bot is running on this database; stop it before restoring", "in_use",
+                           path=db_path) from None
     try:
         return _replace(backup, db_path)
     finally:

@@ -49,7 +49,13 @@ def _writes(sql: str) -> bool:
 
 
 class StorageError(Exception):
-    """The database cannot be opened or used; the message says why in one line."""
+    """The database cannot be opened or used; the message says why in one line (English, for logs). `reason`
+    and `values`, when given, let the shell and the chat say it in the user's language."""
+
+    def __init__(self, message: str, reason: str | None = None, **values: object) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.values = values
 
 
 class SchemaTooNewError(StorageError):
@@ -134,13 +140,14 @@ class Database:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise StorageError(f"cannot create folder {path.parent}: {exc.strerror}") from None
+                raise StorageError(f"cannot create folder {path.parent}: {exc.strerror}", "no_folder",
+                                   path=path.parent) from None
             if path.exists() and not path.is_file():
-                raise StorageError(f"{path} is not a file")
+                raise StorageError(f"{path} is not a file", "not_a_file", path=path)
         try:
             conn = await aiosqlite.connect(str(path), isolation_level=None)
         except sqlite3.Error as exc:
-            raise StorageError(f"cannot open database {path}: {exc}") from None
+            raise StorageError(f"cannot open database {path}: {exc}", "cannot_open", path=path) from None
         conn.row_factory = aiosqlite.Row
         db = cls(conn, path)
         try:
@@ -153,7 +160,7 @@ class Database:
                 await db.migrate()
         except sqlite3.Error as exc:
             await conn.close()
-            raise StorageError(f"cannot use database {path}: {exc}") from None
+            raise StorageError(f"cannot use database {path}: {exc}", "cannot_open", path=path) from None
         except StorageError:
             await conn.close()
             raise
@@ -334,7 +341,8 @@ class Database:
         latest = migrations[-1].version if migrations else 0
         if current > latest:
             raise SchemaTooNewError(
-                f"database schema version {current} is newer than this bot knows ({latest}); upgrade the bot"
+                f"database schema version {current} is newer than this bot knows ({latest}); upgrade the bot",
+                "db_newer", version=current, latest=latest,
             )
         applied = []
         pending = [m for m in migrations if m.version > current]

@@ -288,3 +288,15 @@ def test_roles_given_twice_are_both_kept(run_cli: Any, tmp_path: Path) -> None:
     r = run_cli("user", "add", "7", "--name", "Trần Thị Bình", "--role", "office", "--role", "admin", "--db", db)
     assert r.returncode == 0 and "office,admin" in r.stdout
     assert "office,admin" in run_cli("user", "list", "--db", db).stdout
+
+
+def test_the_console_keeps_log_lines_out_of_the_chat(run_cli: Any, tmp_path: Path) -> None:
+    db = tmp_path / "c.sqlite3"
+    run_cli("user", "add", "1003", "--name", "Lê Văn Cường", "--role", "officer", "--unit", "tu-phap",
+            "--db", str(db))
+    run_cli("import-plan", str(SEEDS / "ke-hoach-cchc-2023-duc-phong.md"), "--year", "2026", "--db", str(db))
+    r = run_cli("console", "--db", str(db), "--as", "1003", stdin="nv 1.1 dat 20%\n/time +8d\n/quit\n")
+    assert r.returncode == 0 and "Xác nhận báo cáo" in r.stdout
+    for stream in (r.stdout, r.stderr):
+        assert " INFO " not in stream and " WARNING " not in stream and "apscheduler" not in stream
+    assert "apscheduler" in (tmp_path / "console.log").read_text(encoding="utf-8")

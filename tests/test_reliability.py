@@ -134,7 +134,8 @@ def test_restore_refuses_what_is_not_a_good_backup(run_cli: Any, tmp_path: Path)
     junk.write_bytes(b"not a database at all")
     other = tmp_path / "other.sqlite3"
     sqlite3.connect(other).execute("CREATE TABLE x (y)").connection.close()
-    for bad, words in ((junk, "not an SQLite"), (other, "schema_migrations"), (tmp_path / "none.sqlite3", "no file")):
+    for bad, words in ((junk, "không phải là file cơ sở dữ liệu SQLite"),
+                       (other, "không phải cơ sở dữ liệu của trợ lý"), (tmp_path / "none.sqlite3", "Không có file")):
         r = run_cli("restore", str(bad), "--db", str(db))
         assert r.returncode == 1 and words in r.stderr and "Traceback" not in r.stderr
     assert "A" in run_cli("user", "list", "--db", str(db)).stdout
@@ -160,7 +161,7 @@ def test_bot_refuses_to_start_on_a_newer_schema(run_cli: Any, tmp_path: Path) ->
     with sqlite3.connect(db) as con:
         con.execute("INSERT INTO schema_migrations VALUES (99, 'future', 'x')")
     r = run_cli("console", "--db", str(db), stdin="/quit\n")
-    assert r.returncode == 1 and "newer" in r.stderr and "Traceback" not in r.stderr
+    assert r.returncode == 1 and "phiên bản bot mới hơn" in r.stderr and "Traceback" not in r.stderr
 
 
 def test_restore_refuses_a_partial_database_and_another_communes(run_cli: Any, tmp_path: Path) -> None:
@@ -172,12 +173,12 @@ def test_restore_refuses_a_partial_database_and_another_communes(run_cli: Any, t
         con.execute("INSERT INTO schema_migrations VALUES (10, 'x', 'x')")
     con.close()
     r = run_cli("restore", str(crafted), "--db", str(db))
-    assert r.returncode == 1 and "not a whole database" in r.stderr and "Traceback" not in r.stderr
+    assert r.returncode == 1 and "không phải bản sao lưu đầy đủ" in r.stderr and "Traceback" not in r.stderr
     other = tmp_path / "other-commune.sqlite3"
     run_cli("user", "add", "2", "--name", "B", "--role", "admin", "--db", str(other),
             env={"CCHC_COMMUNE_NAME": "Xã Khác"})
     r = run_cli("restore", str(other), "--db", str(db))
-    assert r.returncode == 1 and "another commune" in r.stderr
+    assert r.returncode == 1 and "dữ liệu của xã khác" in r.stderr
     assert "A" in run_cli("user", "list", "--db", str(db)).stdout
 
 
@@ -194,7 +195,7 @@ async def test_one_bot_per_database_and_no_restore_under_a_running_bot(
         r = await asyncio.to_thread(run_cli, "console", "--db", str(settings.db_path), stdin="")
         assert r.returncode == 1 and "đang dùng" in r.stderr
         r = await asyncio.to_thread(run_cli, "restore", str(backup), "--db", str(settings.db_path))
-        assert r.returncode == 1 and "stop it before restoring" in r.stderr
+        assert r.returncode == 1 and "dừng bot trước khi khôi phục" in r.stderr
     r = await asyncio.to_thread(run_cli, "restore", str(backup), "--db", str(settings.db_path))
     assert r.returncode == 0, r.stderr
 
@@ -212,3 +213,25 @@ def test_a_backup_is_named_with_the_communes_local_date(tmp_path: Path) -> None:
     at = datetime(2026, 12, 1, 23, 30, tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
     path = backup_to(db, tmp_path / "backups", at)
     assert path.name.startswith("cchc-20261202-0630")
+
+
+def test_startup_without_telegram_says_one_vietnamese_line_per_try_with_growing_waits(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CCHC_") and k != "TELEGRAM_BOT_TOKEN"}
+    env.update(TELEGRAM_BOT_TOKEN="123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi", CCHC_DB_PATH=str(tmp_path / "s.db"),
+               CCHC_BOT_API_BASE_URL="http://127.0.0.1:9")  # nothing listens there: refused at once
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    time.sleep(8)
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=30)
+    tries = [line for line in out.splitlines() if "Chưa kết nối được Telegram" in line]
+    assert len(tries) >= 2, out
+    assert "thử lại sau 2 giây" in tries[0] and "thử lại sau 4 giây" in tries[1]
+    assert "Traceback" not in out and "retry" not in out  # no second retry layer talking in English
+    assert proc.returncode == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -185,7 +185,7 @@ async def test_charts_are_pngs_of_phone_size_and_not_blank(plan_session: Offline
     assert len(photos) == 3
     for call in photos:
         img = Image.open(io.BytesIO(call.data)).convert("L")
-        assert img.size == (1200, 840)
+        assert img.size[0] == 1200 and 800 <= img.size[1] <= 1100  # a phone screen wide, legend under it
         lo, hi = img.getextrema()
         assert hi - lo > 100 and sum(1 for n in img.histogram() if n) > 20
 
@@ -436,3 +436,18 @@ def test_a_rate_is_over_the_reports_that_give_its_figures_only() -> None:
     assert t.rates["on_time_rate"] == pytest.approx(100 * (33 + 47 + 10) / 93)  # a late-only report: resolved - late
     assert not t.rate_partial("on_time_rate") and t.rates["early_rate"] == pytest.approx(100 * 20 / 48)
     assert t.rate_partial("early_rate")
+
+
+def test_the_weekly_chart_spreads_monthly_reports_over_weeks_without_double_counting() -> None:
+    from bot.charts import spread_long_reports
+
+    starts = [date(2026, 9, 28) + timedelta(weeks=i) for i in range(6)]  # 28/09 … 02/11
+    rows = [row(1, "tu-phap", "2026-10-01", "2026-10-31", "2026-11-01", received=62),  # 2 a day
+            row(2, "mot-cua", "2026-10-01", "2026-10-31", "2026-11-01", received=31),  # 1 a day…
+            row(3, "mot-cua", "2026-10-12", "2026-10-18", "2026-10-18", received=9)]  # …but its own week counts
+    spread = spread_long_reports(rows, starts)
+    assert spread[0] == pytest.approx(4 * 2 + 4 * 1)  # 01–04/10
+    assert spread[1] == pytest.approx(7 * 3)
+    assert spread[2] == pytest.approx(7 * 2)  # mot-cua sent this week itself: only tu-phap's month is spread
+    assert spread[4] == pytest.approx(6 * 3) and spread[5] == 0  # 26–31/10; November has no monthly report
+    assert sum(spread) == pytest.approx(62 + 31 - 7)
