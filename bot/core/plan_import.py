@@ -20,47 +20,23 @@ Anything else imports what it can, with warnings listing what it could not read.
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
-import zipfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from bot.core.dates import month_end, quarter_bounds, safe_date
 from bot.core.domain import ALL_UNITS, AREAS_BY_KEY, EXTERNAL, area_of_heading, units_in_text
 from bot.core.models import TaskSpec
+from bot.core.plan_fields import Kpi, kpi_of, parse_deadline
+from bot.core.plan_files import MAX_BYTES, Note, PlanImportError, document_lines
+from bot.core.plan_tables import find_header, read_table, roman_value
+
+__all__ = ["MAX_BYTES", "ImportedPlan", "Kpi", "Note", "PlanImportError", "document_lines", "kpi_of",
+           "parse_deadline", "read_plan", "read_plan_lines"]
 from bot.core.text import fold
-
-MAX_BYTES = 20 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Note:
-    """Something to tell whoever imports the plan: a key of the locale table [plan_import] and its values
-    (the core says what happened; the edges say it in the reader's language, see `bot.i18n.render_note`)."""
-
-    key: str
-    values: dict[str, Any] = field(default_factory=dict)
-
-
-class PlanImportError(Exception):
-    """The file is not a plan, is empty, or cannot be read. Nothing is imported. `note` says why."""
-
-    def __init__(self, key: str, **values: Any) -> None:
-        super().__init__(key)
-        self.note = Note(key, values)
-
-
-@dataclass
-class Kpi:
-    key: str  # on_time_rate, online_rate, postal_rate, satisfaction, feedback_answered
-    target: float
-    op: str  # ">=" or ">"
-    text: str
 
 
 @dataclass
@@ -102,55 +78,6 @@ class ImportedPlan:
         return dict(Counter(t.area for t in self.tasks))
 
 
-# -- reading files into lines -------------------------------------------------------------------
-def document_lines(filename: str, data: bytes) -> list[str]:
-    if not data or not data.strip():
-        raise PlanImportError("empty")
-    if len(data) > MAX_BYTES:
-        raise PlanImportError("too_big", mb=MAX_BYTES // (1024 * 1024))
-    name = filename.lower()
-    if data[:2] == b"PK" or name.endswith(".docx"):
-        return _docx_lines(data)
-    if name.endswith((".doc", ".pdf", ".xls", ".xlsx", ".png", ".jpg", ".jpeg", ".zip", ".rar")):
-        raise PlanImportError("file_type")
-    text = _decode(data)
-    return text.splitlines()
-
-
-def _decode(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    if b"\x00" in data[:4096]:
-        raise PlanImportError("binary")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise PlanImportError("encoding") from None
-
-
-def _docx_lines(data: bytes) -> list[str]:
-    from docx import Document
-    from docx.table import Table
-
-    try:
-        doc = Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise PlanImportError("broken_docx", error=type(exc).__name__) from None
-    lines: list[str] = []
-    for block in doc.iter_inner_content():
-        if isinstance(block, Table):
-            for row in block.rows:
-                cells: list[str] = []
-                for cell in row.cells:
-                    text = " ".join(p.text.strip() for p in cell.paragraphs if p.text.strip())
-                    if not cells or text != cells[-1] or not text:  # merged cells repeat
-                        cells.append(text)
-                lines.append("\t".join(cells))
-        else:
-            lines.extend(block.text.split("\n"))
-    return lines
-
-
 _MD = re.compile(r"</?[bi]>|[*_`]+|^#+\s*")
 
 
@@ -161,99 +88,15 @@ def clean(line: str) -> str:
     return re.sub(r"[ \u00a0]+", " ", line).strip()
 
 
-# -- deadlines ----------------------------------------------------------------------------------
-_ROMAN_Q = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-_D_DATE = re.compile(r"\b(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})\b")
-_D_WORDY = re.compile(r"\bngay (\d{1,2}) thang (\d{1,2}) nam (\d{4})\b")
-_D_QUARTER = re.compile(r"\bquy (iv|iii|ii|i|0?[1-4])\b(?:\s*(?:nam|/|-)\s*(\d{4}))?")
-_D_MONTH = re.compile(r"\bthang (1[0-2]|0?[1-9])\b(?:\s*(?:nam|/|-)\s*(\d{4}))?")
-_D_YEAR = re.compile(r"\b(?:trong|ca|hang|cuoi) nam\b|\bnam (\d{4})\b|\bthuong xuyen\b")
-
-
-def _moved(d: date, shift: int) -> date:
-    if not shift:
-        return d
-    try:
-        return d.replace(year=d.year + shift)
-    except ValueError:  # 29 February into a common year
-        return d.replace(year=d.year + shift, day=28)
-
-
-def parse_deadline(text: str | None, year: int, shift: int = 0) -> tuple[date | None, str]:
-    """(due date, recurrence) of a deadline as plans write it (domain.md's table). `shift` moves the years
-    written in the deadline (a plan of 2023 read as this year's: every written year + 3, so "15/12/2023"
-    and "tháng 1/2024" keep their place in the plan); deadlines without a year take `year`."""
-    if not text:
-        return None, "none"
-    s = fold(text)
-    if re.search(r"\bhang thang\b|\bhang thang\b|\bhang thang\b|\bmoi thang\b", s):
-        return month_end(year, 1), "monthly"
-    if re.search(r"\bhang quy\b|\bmoi quy\b", s):
-        return quarter_bounds(year, 1)[1], "quarterly"
-    periodic = bool(re.search(r"\bdinh ky\b", s))
-    continuous = bool(re.search(r"\bthuong xuyen\b", s))
-    m = _D_DATE.search(s) or _D_WORDY.search(s)
-    if m:
-        d = safe_date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-        if d is not None:
-            return _moved(d, shift), "periodic" if periodic else "none"
-    m = _D_QUARTER.search(s)
-    if m:
-        y = int(m.group(2)) + shift if m.group(2) else year
-        return quarter_bounds(y, _ROMAN_Q[m.group(1).lstrip("0")])[1], "periodic" if periodic else "none"
-    m = _D_MONTH.search(s)
-    if m:
-        y = int(m.group(2)) + shift if m.group(2) else year
-        return month_end(y, int(m.group(1))), "periodic" if periodic else "none"
-    m = _D_YEAR.search(s)
-    if m:
-        y = int(m.group(1)) + shift if m.group(1) else year
-        return date(y, 12, 31), "continuous"
-    if continuous:
-        return date(year, 12, 31), "continuous"
-    if periodic:
-        return None, "periodic"
-    return None, "none"
-
-
-# -- KPIs ---------------------------------------------------------------------------------------
-_PCT_IN = re.compile(r"(\d{1,3}(?:[.,]\d+)?)\s*%")
-
-
-def kpi_of(text: str, context: str = "") -> Kpi | None:
-    """A measurable rate a target states: on-time, online, postal (BCCI), satisfaction, PAKN answered."""
-    s = fold(text)
-    both = fold(context + " " + text)
-    m = _PCT_IN.search(s)
-    if not m:
-        return None
-    value = float(m.group(1).replace(",", "."))
-    before = s[: m.start()]
-    op = ">" if re.search(r"\btren\s*$", before) or re.search(r"\btren\b", before[-12:]) else ">="
-    key = None
-    dossier_rate = bool(re.search(r"ty le ho so|%\s*(?:so )?ho so|\bho so\b[^%]*%", both)) and not re.search(
-        r"ty le (?:tthc|thu tuc)", both
-    )
-    if re.search(r"\b(pakn|phan anh,? kien nghi)\b", both) and re.search(r"\b(tra loi|xu ly|giai quyet)\b", both):
-        key = "feedback_answered"
-    elif re.search(r"\bhai long\b", both):
-        key = "satisfaction"
-    elif dossier_rate and re.search(r"\b(bcci|buu chinh)\b", both) and re.search(r"\btiep nhan\b", both):
-        key = "postal_rate"
-    elif dossier_rate and re.search(r"\btruc tuyen\b", both) and not re.search(r"\bthanh toan\b", both):
-        key = "online_rate"
-    elif dossier_rate and re.search(r"\b(dung han|truoc han)\b", both):
-        key = "on_time_rate"
-    if key is None:
-        return None
-    return Kpi(key, value, op, text.strip())
-
-
 # -- the reader ---------------------------------------------------------------------------------
 _ROMAN_HEAD = re.compile(r"^(I|II|III|IV|V|VI|VII|VIII|IX|X)\s*[.)]\s*(.+)$")
 _AREA_HEAD = re.compile(r"^(\d{1,2})\s*[.)]\s+(.{3,200})$")
 _TASK_HEAD = re.compile(r"^((?:\d{1,2}\.){1,3}\d{1,2})\s*\.?\s*(.*)$")
-_LETTER = re.compile(r"^([a-eđ])\s*[.)]\s*(.*)$")
+#: more tasks than any commune's plan has (about 50; a province's appendix a few hundred)
+MAX_TASKS = 1000
+_SUPPORT_AFTER = re.compile(r"\s*[;.,(–-]\s*(?:(?:co quan|bo phan|don vi)\s+)?phoi hop(?: thuc hien)?\s*[:)]\s*")
+_NUMBERED = re.compile(r"^(\d{1,2})\s*[.)]\s+(.+)$")
+_LETTER = re.compile(r"^([a-zđ])\s*[.)]\s+(.*)$")
 _BULLET = re.compile(r"^[-–•+]\s*(.+)$")
 _FOOTNOTE = re.compile(r"^[¹²³⁴⁵⁶⁷⁸⁹⁰]+")
 _FIELD = re.compile(
@@ -316,10 +159,45 @@ def _plan_title(lines: list[str]) -> str:
     return "Kế hoạch"
 
 
-def _plan_year(title: str, lines: list[str]) -> int | None:
+_DATE_YEAR = re.compile(r"\b\d{1,2}\s*[/.]\s*\d{1,2}\s*[/.]\s*(20\d\d)\b(?!\s*/)"
+                        r"|\b(?:thang|quy) [\divx]{1,4}\s*/\s*(20\d\d)\b")
+
+
+_DEADLINE_LINE = re.compile(r"^(?:[-–•+*]\s*)?(?:thoi gian|thoi han|han hoan thanh|tien do)[^:]{0,40}:")
+
+
+def _deadline_years(lines: list[str]) -> list[int]:
+    """The years the plan's deadlines are in (its "Thời gian / Thời hạn" lines; the dates of documents it
+    cites are not deadlines)."""
+    out: list[int] = []
+    for line in lines:
+        f = fold(clean(line))
+        if _DEADLINE_LINE.match(f):
+            out.extend(int(m.group(1) or m.group(2)) for m in _DATE_YEAR.finditer(f))
+    return out
+
+
+def _dates_year(lines: list[str]) -> tuple[int, int] | None:
+    """The year most deadlines of the plan are in, and how many say so."""
+    years = Counter(_deadline_years(lines))
+    if not years:
+        return None
+    top, n = years.most_common(1)[0]
+    return top, n
+
+
+def _plan_year(title: str, lines: list[str], warnings: list[Note] | None = None) -> int | None:
     m = re.search(r"\b(20\d\d)\b", title)
     if m:
-        return int(m.group(1))
+        said = int(m.group(1))
+        dated = _dates_year(lines)
+        # a title left from last year's plan: the plan's own dates win when nearly all of them disagree
+        if dated is not None and dated[0] != said and dated[1] >= 5 and warnings is not None:
+            others = sum(1 for y in _deadline_years(lines) if y == said)
+            if others * 4 <= dated[1]:
+                warnings.append(Note("title_year", {"title": said, "year": dated[0]}))
+                return dated[0]
+        return said
     years = Counter(int(y) for line in lines for y in re.findall(r"\bn[ăa]m (20\d\d)\b", line, flags=re.IGNORECASE))
     if years:
         return years.most_common(1)[0][0]
@@ -333,9 +211,9 @@ def read_plan(filename: str, data: bytes, *, year: int | None = None) -> Importe
 
 def read_plan_lines(raw_lines: list[str], *, year: int | None = None) -> ImportedPlan:
     title = _plan_title(raw_lines)
-    written_year = _plan_year(title, raw_lines)
-    plan_year = year or written_year
     warnings: list[Note] = []
+    written_year = _plan_year(title, raw_lines, warnings)
+    plan_year = year or written_year
     # read as another year's plan: every year written in a deadline moves with it
     shift = year - written_year if year and written_year else 0
     if shift:
@@ -344,12 +222,28 @@ def read_plan_lines(raw_lines: list[str], *, year: int | None = None) -> Importe
         plan_year = date.today().year
         warnings.append(Note("no_year", {"year": plan_year}))
 
-    body, org, table_rows = _split_sections(raw_lines)
+    body, org, tables = _split_sections(raw_lines)
     drafts, area_targets, area_numbers = _read_body(body, warnings)
-    criteria = _read_criteria_table(table_rows, warnings)
+    criteria_rows: list[str] = []
+    table_drafts: list[_Draft] = []
+    for table in tables:
+        rows = [[clean(c) for c in r.split("\t")] for r in table]
+        if any(_CRITERION.match(c) for r in rows for c in r):
+            criteria_rows.extend(criteria_order(rows))
+            continue
+        read = read_table(rows)
+        if read is None or not read.tasks:
+            continue
+        if read.guessed:
+            warnings.append(Note("table_guessed", {"columns": _column_names(read.columns)}))
+        table_drafts.extend(_Draft(t.code, t.title, t.area, t.fields, kind="table") for t in read.tasks)
+    criteria = _read_criteria_table(criteria_rows, warnings)
     org_units = _read_organisation(org)
 
     leaves = _leaves(drafts)
+    table_leaves = _leaves(table_drafts)
+    if len(table_leaves) >= max(1, len(leaves)):  # the plan's task list is its table
+        leaves = table_leaves
     tasks: list[TaskSpec] = []
     unit_texts: dict[str, tuple[str, str]] = {}
     inferred: list[str] = []
@@ -384,6 +278,8 @@ def read_plan_lines(raw_lines: list[str], *, year: int | None = None) -> Importe
         warnings.append(Note("no_deadline", {**_codes([t.code for t in no_deadline]), "year": plan_year}))
     if not tasks:
         raise PlanImportError("no_tasks")
+    if len(tasks) > MAX_TASKS:  # no commune plan has this many: most often one plan pasted over and over
+        raise PlanImportError("too_many_tasks", n=len(tasks), limit=MAX_TASKS)
     kpis = _kpis(tasks, area_targets)
     return ImportedPlan(title, plan_year, tasks, warnings, kpis, unit_texts)
 
@@ -393,28 +289,37 @@ def _codes(codes: list[str], limit: int = 12) -> dict[str, Any]:
     return {"n": len(codes), "codes": ", ".join(codes[:limit]), "more": max(0, len(codes) - limit)}
 
 
-def _split_sections(raw: list[str]) -> tuple[list[str], list[str], list[str]]:
-    """(task body, organisation section, appendix table rows)."""
+def _split_sections(raw: list[str]) -> tuple[list[str], list[str], list[list[str]]]:
+    """(task body, organisation section, the tables: each a list of tab-separated rows)."""
     body: list[str] = []
     org: list[str] = []
-    table: list[str] = []
+    tables: list[list[str]] = []
     mode = "pre"
+    in_table = False
     for raw_line in raw:
         if "\t" in raw_line:
-            table.append(raw_line)
+            if not in_table:
+                tables.append([])
+            tables[-1].append(raw_line)
+            in_table = True
             continue
+        in_table = False
         line = clean(raw_line)
         f = fold(line)
         head = _ROMAN_HEAD.match(line)
+        if head and mode == "body" and area_of_heading(head.group(2)) and not re.search(
+                r"to chuc thuc hien|kinh phi", fold(head.group(2))):
+            body.append(line)  # "II. Cải cách thể chế": an area of the task section, numbered in Roman
+            continue
         if head:
-            h = fold(head.group(2))
-            if re.search(r"nhiem vu|noi dung|giai phap", h):
+            h = re.sub(r"[^a-z]", "", fold(head.group(2)))  # "CÁCCHỈTIÊU,NHIỆMVỤ": spaces lost in copying
+            if re.search(r"nhiemvu|noidung|giaiphap", h):
                 mode = "body"
                 continue
-            if "to chuc thuc hien" in h:
+            if "tochucthuchien" in h:
                 mode = "org"
                 continue
-            if mode == "body" or re.search(r"muc dich|yeu cau|kinh phi", h):
+            if mode == "body" or re.search(r"mucdich|yeucau|kinhphi", h):
                 mode = "other"
                 continue
         if f.startswith(("noi nhan", "phu luc")) or re.match(r"^tm\.? (uy ban|ubnd)", f):
@@ -426,7 +331,7 @@ def _split_sections(raw: list[str]) -> tuple[list[str], list[str], list[str]]:
             org.append(line)
         elif mode == "pre":
             body.append(line)  # a plan with no roman headings: the whole text is the body
-    return body, org, table
+    return body, org, tables
 
 
 def _read_body(
@@ -442,11 +347,17 @@ def _read_body(
     letter: str | None = None  # a), b) … directly under an area
     bullet_no = 0
     seen_codes = 0
+    roman_areas = False  # areas numbered I., II., …: their tasks are numbered 1., 2., … within each
     for line in lines:
         if not line or _FOOTNOTE.match(line):
             continue
         f = fold(line)
         if line.startswith("(") and line.endswith(")"):
+            continue
+        rh = _ROMAN_HEAD.match(line)
+        if rh and area_of_heading(rh.group(2)):
+            area, area_no, roman_areas = area_of_heading(rh.group(2)), str(roman_value(rh.group(1))), True
+            current, last_field, letter, bullet_no = None, None, None, 0
             continue
         m = _TASK_HEAD.match(line)
         if m and not _BULLET.match(line):
@@ -457,6 +368,13 @@ def _read_body(
             clean_title = rest[cut:].rstrip(" .:;") if cut >= 0 else rest
             heading_area = area_of_heading(clean_title) if area is None else None
             current = _Draft(code, clean_title, area or heading_area)
+            drafts.append(current)
+            last_field, letter = None, None
+            seen_codes += 1
+            continue
+        m = _NUMBERED.match(line) if roman_areas else None
+        if m and not _FIELD.match(f):  # under Roman areas, a numbered line is a task, whatever it speaks of
+            current = _Draft(f"{area_no}.{m.group(1)}", m.group(2).strip().rstrip(" .:;"), area)
             drafts.append(current)
             last_field, letter = None, None
             seen_codes += 1
@@ -475,12 +393,16 @@ def _read_body(
             value = line[len(line) - len(fm.group("value")):].strip() if fm.group("value") else ""
             if kind == "responsibility":
                 kind = "lead" if value else "responsibility"
+            if kind == "lead" and (split := _SUPPORT_AFTER.search(fold(value))):
+                # "Chủ trì: Tư pháp; phối hợp: Văn phòng" on one line: two fields
+                current.add("support", value[split.end():].strip())
+                value = value[: split.start()].strip()
             if kind != "responsibility":
                 current.add(kind, value)
             last_field = kind
             continue
         lm = _LETTER.match(line)
-        if lm and (current is None or current.kind == "bullet"):
+        if lm and (current is None or current.kind in ("bullet", "letter")):
             letter = lm.group(1)
             rest = lm.group(2)
             rf = fold(rest)
@@ -492,6 +414,12 @@ def _read_body(
             elif re.match(r"(nhiem vu|giai phap)", rf):
                 last_field = "area_tasks"
                 bullet_no = 0
+            elif area_no and len(rest) > 8:  # a lettered task directly under an area: "g) Thực hiện …"
+                current = _Draft(f"{area_no}.{letter}", rest.strip().rstrip(" .:;"), area, kind="letter")
+                drafts.append(current)
+                last_field = None
+                seen_codes += 1
+                continue
             else:
                 last_field = None
             current = None
@@ -522,8 +450,35 @@ def _read_body(
 
 
 def _leaves(drafts: list[_Draft]) -> list[_Draft]:
-    codes = [d.code for d in drafts]
-    return [d for d in drafts if not any(c != d.code and c.startswith(d.code + ".") for c in codes)]
+    """The drafts that are not group headings over others (5.1 over 5.1.1): linear in the number of codes."""
+    parents: set[str] = set()
+    for d in drafts:
+        parts = d.code.split(".")
+        parents.update(".".join(parts[:i]) for i in range(1, len(parts)))
+    return [d for d in drafts if d.code not in parents]
+
+
+def criteria_order(rows: list[list[str]]) -> list[str]:
+    """A PAR criteria table's rows in the order the criteria reader expects (TT, criterion, target, lead,
+    support, deadline), whatever order its own columns come in; score columns are left out."""
+    found = find_header(rows)
+    if found is None:
+        return ["\t".join(r) for r in rows]
+    last, columns = found
+    want = ("code", "title", "target", "lead", "support", "deadline")
+    where = {k: j for j, k in sorted(columns.items(), reverse=True)}
+    out = []
+    for r in rows[last + 1:]:
+        cells = [r[where[k]] if k in where and where[k] < len(r) else "" for k in want]
+        if not any(cells[1:]) and any(r):  # an area row: its numeral and heading, wherever they stand
+            texts = [c for c in r if c]
+            cells = texts[:2] if len(texts) >= 2 else ["", texts[0]]
+        out.append("\t".join(cells))
+    return out
+
+
+def _column_names(columns: dict[int, str]) -> str:
+    return ", ".join(f"{j + 1}={k}" for j, k in sorted(columns.items()))
 
 
 def _spec(d: _Draft, year: int, shift: int = 0) -> tuple[TaskSpec, tuple[str, str]]:
