@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 from datetime import datetime, timedelta
@@ -12,6 +13,7 @@ from bot.core.models import Officer
 from bot.core.parse import find_refs, prepare
 from bot.core.permissions import Perm, allowed
 from bot.core.plan_import import ImportedPlan, PlanImportError, read_plan
+from bot.core.plan_tables import KINDS
 from bot.i18n import render_note
 from bot.services_plan import store_plan
 from bot.tasks import may_report_on
@@ -56,19 +58,25 @@ async def document(update: Update, context: BotContext) -> None:
     await services.repos.plan_previews.purge(now - PREVIEW_TTL)
     await services.repos.plan_previews.create(token=token, commune_id=officer.commune_id, officer_id=officer.id,
                                               file_id=doc.file_id, filename=filename, year=year, at=now)
-    await send_html(update, context, preview_text(context, plan), markup=InlineKeyboardMarkup([[
-        InlineKeyboardButton(context.t("button.import"), callback_data=f"plan:ok:{token}"),
-        InlineKeyboardButton(context.t("button.cancel"), callback_data=f"plan:no:{token}"),
-    ]]))
+    await send_html(update, context, preview_text(context, plan), markup=_preview_buttons(context, plan, token))
+
+
+def _preview_buttons(context: BotContext, plan: ImportedPlan, token: str) -> InlineKeyboardMarkup:
+    t = context.t
+    rows = [[InlineKeyboardButton(t("button.import"), callback_data=f"plan:ok:{token}"),
+             InlineKeyboardButton(t("button.cancel"), callback_data=f"plan:no:{token}")]]
+    if plan.tables:  # columns read by their header or their content: the office may correct them
+        rows.append([InlineKeyboardButton(t("plan.fix_columns"), callback_data=f"plan:cols:{token}")])
+    return InlineKeyboardMarkup(rows)
 
 
 async def _read(update: Update, context: BotContext, file_id: str, filename: str,
-                year: int | None) -> ImportedPlan | None:
+                year: int | None, columns: dict[str, str] | None = None) -> ImportedPlan | None:
     """Download and read a plan file; a file that is no plan gets the reason and None."""
     file = await context.bot.get_file(file_id)
     data = bytes(await file.download_as_bytearray())
     try:
-        return await off_loop(read_plan, filename, data, year=year)
+        return await off_loop(read_plan, filename, data, year=year, columns=columns)
     except PlanImportError as exc:
         await reply(update, context, "plan.not_a_plan", reason=render_note(context.t, exc.note))
         return None
@@ -79,6 +87,9 @@ def preview_text(context: BotContext, plan: ImportedPlan) -> str:
     lines = [t("plan.preview_header", title=esc(plan.title), year=plan.year, n=len(plan.tasks))]
     for area, n in sorted(plan.count_by_area().items(), key=lambda x: -x[1]):
         lines.append(t("plan.preview_area", area=t(f"area.{area or 'none'}"), n=n))
+    for number, columns in plan.tables:  # how each table was read ("cột 3 = Chủ trì")
+        lines.append(t("plan.preview_table", n=number + 1, columns=", ".join(
+            t("plan.column_is", n=j + 1, kind=t(f"plan.kind_{k}")) for j, k in columns.items())))
     if plan.kpis:
         lines.append(t("plan.preview_kpis", kpis=", ".join(
             f"{t(f'kpi.{k.key}')} {k.op} {t.number(k.target)}%" for k in plan.kpis)))
@@ -100,6 +111,9 @@ async def plan_button(update: Update, context: BotContext) -> None:
         await query.answer(t("misc.forbidden"), show_alert=True)
         return
     services = context.services
+    if query.data.startswith(("plan:cols:", "plan:col:", "plan:set:")):
+        await _column_button(update, context, officer)
+        return
     m = re.fullmatch(r"plan:(ok|no):([0-9a-f]{8})", query.data)
     preview = await services.repos.plan_previews.take(m.group(2), officer.id) if m else None
     if m is None or preview is None or (
@@ -111,12 +125,53 @@ async def plan_button(update: Update, context: BotContext) -> None:
         await edit_html(context, chat_id, message_id, t("plan.cancelled"))
         await query.answer()
         return
-    plan = await _read(update, context, preview["file_id"], preview["filename"], preview["year"])
+    columns = json.loads(preview["columns"]) if preview.get("columns") else None
+    plan = await _read(update, context, preview["file_id"], preview["filename"], preview["year"], columns)
     if plan is None:
         await query.answer()
         return
     await _store(context, officer, plan, preview["filename"], chat_id, message_id)
     await query.answer(t("plan.imported_toast"))
+
+
+async def _column_button(update: Update, context: BotContext, officer: Officer) -> None:
+    """plan:cols:TOKEN (which column?) · plan:col:TOKEN:T:C (read it as?) · plan:set:TOKEN:T:C:K (so be it:
+    the file is read again with the correction and the preview shown anew)."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and query.message is not None
+    t = context.t
+    m = re.fullmatch(r"plan:(cols|col|set):([0-9a-f]{8})(?::(\d{1,2}):(\d{1,2}))?(?::(\d{1,2}))?", query.data)
+    services = context.services
+    preview = await services.repos.plan_previews.get(m.group(2), officer.id) if m else None
+    if m is None or preview is None or (
+            services.clock.now() - datetime.fromisoformat(preview["created_at"]) > PREVIEW_TTL):
+        await query.answer(t("plan.expired"), show_alert=True)
+        return
+    token = m.group(2)
+    chat_id, message_id = query.message.chat.id, query.message.message_id
+    columns: dict[str, str] = json.loads(preview["columns"]) if preview.get("columns") else {}
+    if m.group(1) == "set" and m.group(5) is not None and int(m.group(5)) < len(KINDS):
+        columns[f"{m.group(3)}:{m.group(4)}"] = KINDS[int(m.group(5))]
+        await services.repos.plan_previews.set_columns(token, columns)
+    plan = await _read(update, context, preview["file_id"], preview["filename"], preview["year"], columns or None)
+    if plan is None:
+        await query.answer()
+        return
+    if m.group(1) == "cols":
+        rows = [[InlineKeyboardButton(t("plan.column_button", table=number + 1, n=j + 1, kind=t(f"plan.kind_{k}")),
+                                      callback_data=f"plan:col:{token}:{number}:{j}")]
+                for number, cols in plan.tables for j, k in cols.items()][:40]
+        await edit_html(context, chat_id, message_id, t("plan.pick_column"), InlineKeyboardMarkup(rows))
+    elif m.group(1) == "col":
+        where = f"{token}:{m.group(3)}:{m.group(4)}"
+        pick = [InlineKeyboardButton(t(f"plan.kind_{k}"), callback_data=f"plan:set:{where}:{i}")
+                for i, k in enumerate(KINDS)]
+        await edit_html(context, chat_id, message_id, t("plan.pick_kind", n=int(m.group(4)) + 1),
+                        InlineKeyboardMarkup([pick[i:i + 3] for i in range(0, len(pick), 3)]))
+    else:
+        await edit_html(context, chat_id, message_id, preview_text(context, plan),
+                        _preview_buttons(context, plan, token))
+    await query.answer()
 
 
 async def _store(context: BotContext, officer: Officer, plan: ImportedPlan, filename: str, chat_id: int,

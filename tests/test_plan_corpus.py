@@ -168,3 +168,54 @@ def test_a_plan_pasted_over_and_over_is_refused_not_imported() -> None:
     with pytest.raises(PlanImportError) as err:
         read_plan_lines(lines, year=2024)
     assert err.value.note.key == "too_many_tasks"
+
+
+def test_lead_units_as_their_own_paragraphs_and_an_unknown_unit_kept_by_name() -> None:
+    lines = ["KẾ HOẠCH Cải cách hành chính năm 2024", "II. NHIỆM VỤ, GIẢI PHÁP", "1. Cải cách thể chế",
+             "1.1. Rà soát văn bản quy phạm pháp luật", "Bộ phận chủ trì thực hiện:", "Văn phòng xã",
+             "Tư pháp - Hộ tịch", "Thời gian: trước ngày 30/6",
+             "1.2. Tuyên truyền pháp luật", "Chủ trì: Hội Nông dân xã", "Thời gian: Quý II"]
+    plan = read_plan_lines(lines, year=2024)
+    tasks = {t.code: t for t in plan.tasks}
+    assert tasks["1.1"].lead_units == ["van-phong", "tu-phap"]
+    assert tasks["1.2"].lead_units == ["external"]  # never dropped
+    note = next(n for n in plan.warnings if n.key == "unknown_unit")
+    assert note.values["name"] == "Hội Nông dân xã" and note.values["codes"] == "1.2"
+
+
+async def test_the_office_corrects_a_column_in_the_preview_before_importing(
+        session: object, tmp_path: object) -> None:
+    from pathlib import Path
+
+    from bot.session import OfflineSession
+    from tests.conftest import OFFICE, last
+
+    s = session
+    assert isinstance(s, OfflineSession)
+    # a table whose product and deadline columns are swapped under their headers' words: the office fixes it
+    doc = Document()
+    doc.add_paragraph("KẾ HOẠCH Cải cách hành chính năm 2026 xã Đức Phong")
+    rows = [["STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Ghi chú"],
+            ["I", "CẢI CÁCH THỂ CHẾ", "", ""],
+            ["1", "Rà soát văn bản quy phạm pháp luật", "Tư pháp - Hộ tịch", "Quý II/2026"],
+            ["2", "Tuyên truyền phổ biến pháp luật", "Văn hóa - Xã hội", "Tháng 9/2026"],
+            ["3", "Theo dõi thi hành pháp luật", "Tư pháp - Hộ tịch", "Trước ngày 30/11/2026"]]
+    table = doc.add_table(rows=len(rows), cols=4)
+    for i, r in enumerate(rows):
+        for j, v in enumerate(r):
+            table.cell(i, j).text = v
+    path = Path(str(tmp_path)) / "ke-hoach.docx"
+    doc.save(path)
+    await s.send_document(OFFICE, path)
+    preview = last(s, OFFICE["id"])
+    assert "Bảng 1: cột 1 = Số thứ tự, cột 2 = Nội dung, cột 3 = Chủ trì, cột 4 = Ghi chú" in preview
+    await s.press(OFFICE, "Sửa cách đọc cột")
+    await s.press(OFFICE, "cột 4: Ghi chú")
+    assert "Cột 4 là gì?" in last(s, OFFICE["id"])
+    await s.press(OFFICE, "Thời hạn")
+    assert "cột 4 = Thời hạn" in last(s, OFFICE["id"])
+    await s.press(OFFICE, "Nhập")
+    tasks = {t.code: t for t in await s.app.services.repos.plans.tasks(s.app.services.commune.id)}
+    # numbers printed once each stay as printed (numbers restarting in every area get the area's in front)
+    assert tasks["1"].due_date == date(2026, 6, 30) and tasks["2"].due_date == date(2026, 9, 30)
+    assert tasks["3"].due_date == date(2026, 11, 30) and list(tasks["1"].lead_units) == ["tu-phap"]

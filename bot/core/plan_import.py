@@ -47,6 +47,8 @@ class ImportedPlan:
     warnings: list[Note] = field(default_factory=list)
     kpis: list[Kpi] = field(default_factory=list)
     unit_texts: dict[str, tuple[str, str]] = field(default_factory=dict)  # code -> (lead text, support text)
+    #: the task tables read: (table number, column -> kind), for the preview to show and correct
+    tables: list[tuple[int, dict[int, str]]] = field(default_factory=list)
 
     def to_dict(self, say: Callable[[Note], str]) -> dict[str, Any]:
         """The import contract's JSON; `say` puts the warnings into words."""
@@ -204,12 +206,15 @@ def _plan_year(title: str, lines: list[str], warnings: list[Note] | None = None)
     return None
 
 
-def read_plan(filename: str, data: bytes, *, year: int | None = None) -> ImportedPlan:
+def read_plan(filename: str, data: bytes, *, year: int | None = None,
+              columns: dict[str, str] | None = None) -> ImportedPlan:
+    """`columns`: corrections of how table columns are read, "<table>:<column>" (both from 0) -> kind."""
     lines = document_lines(filename, data)
-    return read_plan_lines(lines, year=year)
+    return read_plan_lines(lines, year=year, columns=columns)
 
 
-def read_plan_lines(raw_lines: list[str], *, year: int | None = None) -> ImportedPlan:
+def read_plan_lines(raw_lines: list[str], *, year: int | None = None,
+                    columns: dict[str, str] | None = None) -> ImportedPlan:
     title = _plan_title(raw_lines)
     warnings: list[Note] = []
     written_year = _plan_year(title, raw_lines, warnings)
@@ -226,14 +231,17 @@ def read_plan_lines(raw_lines: list[str], *, year: int | None = None) -> Importe
     drafts, area_targets, area_numbers = _read_body(body, warnings)
     criteria_rows: list[str] = []
     table_drafts: list[_Draft] = []
-    for table in tables:
+    tables_read: list[tuple[int, dict[int, str]]] = []
+    for number, table in enumerate(tables):
         rows = [[clean(c) for c in r.split("\t")] for r in table]
         if any(_CRITERION.match(c) for r in rows for c in r):
             criteria_rows.extend(criteria_order(rows))
             continue
-        read = read_table(rows)
+        override = {int(k.split(":")[1]): v for k, v in (columns or {}).items() if k.split(":")[0] == str(number)}
+        read = read_table(rows, override)
         if read is None or not read.tasks:
             continue
+        tables_read.append((number, dict(sorted(read.columns.items()))))
         if read.guessed:
             warnings.append(Note("table_guessed", {"columns": _column_names(read.columns)}))
         table_drafts.extend(_Draft(t.code, t.title, t.area, t.fields, kind="table") for t in read.tasks)
@@ -264,6 +272,14 @@ def read_plan_lines(raw_lines: list[str], *, year: int | None = None) -> Importe
 
     if inferred:
         warnings.append(Note("lead_inferred", _codes(inferred)))
+    unknown: dict[str, list[str]] = {}
+    for t in tasks:  # a lead written but not a unit we know: kept by its name as outside the commune
+        written = unit_texts.get(t.code, ("", ""))[0].strip(" .;")
+        if not t.lead_units and written:
+            t.lead_units = [EXTERNAL]
+            unknown.setdefault(written[:60], []).append(t.code)
+    for name, codes in unknown.items():
+        warnings.append(Note("unknown_unit", {"name": name, **_codes(codes)}))
     tasks = _dedupe(tasks, warnings)
     no_area = [t.code for t in tasks if t.area is None]
     no_lead = [t.code for t in tasks if not t.lead_units]
@@ -281,7 +297,7 @@ def read_plan_lines(raw_lines: list[str], *, year: int | None = None) -> Importe
     if len(tasks) > MAX_TASKS:  # no commune plan has this many: most often one plan pasted over and over
         raise PlanImportError("too_many_tasks", n=len(tasks), limit=MAX_TASKS)
     kpis = _kpis(tasks, area_targets)
-    return ImportedPlan(title, plan_year, tasks, warnings, kpis, unit_texts)
+    return ImportedPlan(title, plan_year, tasks, warnings, kpis, unit_texts, tables_read)
 
 
 def _codes(codes: list[str], limit: int = 12) -> dict[str, Any]:
@@ -440,8 +456,9 @@ def _read_body(
             area_targets.setdefault(area_no, []).append(bm.group(1).strip() if bm else line)
             continue
         if current is not None and last_field in ("lead", "support", "product", "deadline", "target") and (
-            bm or line[:1].islower()
-        ):
+            bm or line[:1].islower() or (last_field in ("lead", "support") and len(line) < 300 and (
+                not current.fields.get(last_field) or (len(line) < 120 and units_in_text(line))))
+        ):  # "Bộ phận chủ trì thực hiện:" then the units as their own paragraphs, bulleted or not
             current.add(last_field, bm.group(1).strip() if bm else line)
             continue
     if seen_codes == 0 and not drafts:

@@ -146,8 +146,13 @@ def guess_columns(rows: list[list[str]]) -> dict[int, str]:
     return kinds
 
 
-def read_table(rows: list[list[str]]) -> TableRead | None:
-    """The tasks of one table, or None when it is no task table (no title column, or too few rows)."""
+#: what a column can be read as, for the office's corrections ("skip": not read at all)
+KINDS = ("title", "lead", "support", "deadline", "product", "target", "note", "code", "score", "skip")
+
+
+def read_table(rows: list[list[str]], override: dict[int, str] | None = None) -> TableRead | None:
+    """The tasks of one table, or None when it is no task table (no title column, or too few rows).
+    `override` sets what some columns are, as the office corrected them in the preview."""
     rows = [[c.strip() for c in r] for r in rows if any(c.strip() for c in r)]
     if len(rows) < 2:
         return None
@@ -159,6 +164,14 @@ def read_table(rows: list[list[str]]) -> TableRead | None:
     else:
         last_header, columns = found
         body = rows[last_header + 1:]
+    for j, corrected in (override or {}).items():
+        if corrected == "skip":
+            columns.pop(j, None)
+        elif corrected in KINDS:
+            if corrected in ("title", "code"):  # one title and one number column
+                for other in [c for c, k in columns.items() if k == corrected and c != j]:
+                    columns.pop(other)
+            columns[j] = corrected
     header_sig = [fold(c) for c in rows[found[0]]] if found else None
     title_col = next((j for j, k in columns.items() if k == "title"), None)
     if title_col is None:

@@ -262,5 +262,15 @@ class PlanPreviewRepo:
         )
         return dict(row) if row is not None else None
 
+    async def get(self, token: str, officer_id: int) -> dict[str, Any] | None:
+        """The officer's preview under `token`, left in place (a correction before ✅ Nhập)."""
+        row = await self.db.fetchone(
+            "SELECT * FROM plan_previews WHERE token = ? AND officer_id = ?", (token, officer_id))
+        return dict(row) if row is not None else None
+
+    async def set_columns(self, token: str, columns: dict[str, str]) -> None:
+        await self.db.execute("UPDATE plan_previews SET columns = ? WHERE token = ?",
+                              (json.dumps(columns, sort_keys=True), token))
+
     async def purge(self, before: datetime) -> int:
         return await self.db.rowcount("DELETE FROM plan_previews WHERE created_at < ?", (before.isoformat(),))
