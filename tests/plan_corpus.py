@@ -40,6 +40,7 @@ class Expected:
     support: list[str]
     due: str | None
     product: str | None
+    targets: list[str] | None = None  # None: the layout does not write them
 
 
 @dataclass
@@ -64,9 +65,10 @@ def _by_area(tasks: list[TaskSpec]) -> list[tuple[int, str, list[TaskSpec]]]:
     return out
 
 
-def _expected(t: TaskSpec, code: str) -> Expected:
+def _expected(t: TaskSpec, code: str, targets: bool = False) -> Expected:
     return Expected(code, t.area, list(t.lead_units), list(t.support_units),
-                    t.due_date.isoformat() if t.due_date else None, t.product)
+                    t.due_date.isoformat() if t.due_date else None, t.product,
+                    [" ".join(t.targets)] if targets and t.targets else ([] if targets else None))
 
 
 def _texts(plan_texts: dict[str, tuple[str, str]], t: TaskSpec) -> tuple[str, str]:
@@ -86,15 +88,16 @@ def _docx(build: Callable[[Document], None]) -> bytes:
 
 COLUMNS_A = ("code", "title", "lead", "support", "deadline", "product")
 COLUMNS_B = ("code", "title", "product", "deadline", "lead", "support")
+COLUMNS_C = ("code", "title", "target", "lead", "support", "product", "deadline")
 HEADER_WORDS = {"code": "STT", "title": "Nội dung nhiệm vụ", "lead": "Cơ quan chủ trì", "support": "Cơ quan phối hợp",
-                "deadline": "Thời gian hoàn thành", "product": "Sản phẩm"}
+                "deadline": "Thời gian hoàn thành", "product": "Sản phẩm", "target": "Chỉ tiêu, yêu cầu"}
 HEADER_WORDS_B = {"code": "TT", "title": "Tên nhiệm vụ", "lead": "Đơn vị chủ trì", "support": "Phối hợp",
                   "deadline": "Thời hạn thực hiện", "product": "Kết quả đầu ra"}
 
 
 def _cells(t: TaskSpec, code: str, texts: tuple[str, str], columns: tuple[str, ...]) -> list[str]:
     values = {"code": code, "title": t.title, "lead": texts[0], "support": texts[1],
-              "deadline": t.deadline_text or "", "product": t.product or ""}
+              "deadline": t.deadline_text or "", "product": t.product or "", "target": " ".join(t.targets)}
     return [values[c] for c in columns]
 
 
@@ -123,7 +126,7 @@ def table_layout(tasks: list[TaskSpec], texts: dict[str, tuple[str, str]], *, co
         for i, t in enumerate(group, start=1):
             code = str(i) if restart else t.code
             rows.append(_cells(t, code, texts.get(t.code, ("", "")), columns))
-            expected.append(_expected(t, f"{area_no}.{i}" if restart else t.code))
+            expected.append(_expected(t, f"{area_no}.{i}" if restart else t.code, targets="target" in columns))
             n += 1
             if repeat_header_every and n % repeat_header_every == 0:
                 rows.append(head)
@@ -174,6 +177,8 @@ def _field_lines(t: TaskSpec, texts: tuple[str, str]) -> list[str]:
         out.append(f"Sản phẩm: {t.product}")
     if t.deadline_text:
         out.append(f"Thời gian thực hiện: {t.deadline_text}")
+    if t.targets:
+        out.append(f"Yêu cầu kết quả đạt được: {' '.join(t.targets)}")
     return out
 
 
@@ -186,7 +191,7 @@ def prose_roman(tasks: list[TaskSpec], texts: dict[str, tuple[str, str]]) -> tup
         for i, t in enumerate(group, start=1):
             lines.append(f"{i}. {t.title}")
             lines.extend(_field_lines(t, texts.get(t.code, ("", ""))))
-            expected.append(_expected(t, f"{area_no}.{i}"))
+            expected.append(_expected(t, f"{area_no}.{i}", targets=True))
     lines += ["III. TỔ CHỨC THỰC HIỆN", "Văn phòng - Thống kê theo dõi, tổng hợp."]
     return "\n".join(lines).encode("utf-8"), expected
 
@@ -201,7 +206,7 @@ def prose_letters(tasks: list[TaskSpec], texts: dict[str, tuple[str, str]]) -> t
         for i, t in enumerate(group[: len(letters)]):
             lines.append(f"{letters[i]}) {t.title}")
             lines.extend(_field_lines(t, texts.get(t.code, ("", ""))))
-            expected.append(_expected(t, f"{area_no}.{letters[i]}"))
+            expected.append(_expected(t, f"{area_no}.{letters[i]}", targets=True))
     lines += ["II. TỔ CHỨC THỰC HIỆN", "Văn phòng - Thống kê theo dõi."]
     return "\n".join(lines).encode("utf-8"), expected
 
@@ -249,7 +254,7 @@ def word_numbering(tasks: list[TaskSpec], texts: dict[str, tuple[str, str]], *, 
                         p._p.append(gone)
                     else:
                         p.add_run(line)
-                expected.append(_expected(t, f"{area_no}.{i}"))
+                expected.append(_expected(t, f"{area_no}.{i}", targets=True))
         doc.add_paragraph("II. TỔ CHỨC THỰC HIỆN")
         doc.add_paragraph("Văn phòng - Thống kê theo dõi.")
 
@@ -273,6 +278,8 @@ def layouts() -> list[Layout]:
     out.append(Layout("docx table, numbers restart in each Roman area", "e.docx", docx_table(rows, merged), exp))
     rows, exp, merged = table_layout(tasks, texts, columns=COLUMNS_B, words=HEADER_WORDS_B, restart=True)
     out.append(Layout("xlsx sheet, restarting numbers", "f.xlsx", xlsx_table(rows), exp))
+    rows, exp, merged = table_layout(tasks, texts, columns=COLUMNS_C)
+    out.append(Layout("docx table with a targets column", "m.docx", docx_table(rows, merged), exp))
     rows, exp, _ = table_layout(tasks, texts, merged_areas=False)
     out.append(Layout("markdown table", "g.md", markdown_table(rows), exp))
     rows, exp, merged = table_layout(tasks, texts, header=False, merged_areas=False)
@@ -288,7 +295,7 @@ def layouts() -> list[Layout]:
     return out
 
 
-FIELDS = ("code", "area", "lead", "support", "due", "product")
+FIELDS = ("code", "area", "lead", "support", "due", "product", "targets")
 
 
 def score(layout: Layout) -> dict[str, float]:
@@ -306,6 +313,7 @@ def score(layout: Layout) -> dict[str, float]:
         right["support"] += list(t.support_units) == e.support
         right["due"] += (t.due_date.isoformat() if t.due_date else None) == e.due
         right["product"] += (t.product or None) == (e.product or None)
+        right["targets"] += e.targets is None or [" ".join(t.targets)] == e.targets or t.targets == e.targets
     n = max(len(layout.expected), 1)
     extra = max(0, len(plan.tasks) - len(layout.expected))
     out = {k: v / n for k, v in right.items()}
