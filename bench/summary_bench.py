@@ -120,13 +120,13 @@ async def measure(path: Path, commune: int, year: int) -> None:
         print(f"/tomtat one commune, {label:7s}: median {statistics.median(times):6.1f} ms, "
               f"max {max(times):6.1f} ms (target ≤ {target} ms); {len(text)} chars, "
               f"{summary.dossiers.reports_used} dossier reports combined")
-    from bot.exports import report_docx, tasks_xlsx
+    from bot.report_files import report_files
 
     first = date(year - 4, 1, 1)
     t0 = time.perf_counter()
     big = await service.build(commune, first, date(year, 12, 31), now)
-    docx = report_docx(big, t, names)
-    xlsx = tasks_xlsx(big, await repos.reports.dossiers(commune), t, names)
+    files = await report_files(repos, commune, big)
+    docx, xlsx = files.docx, files.xlsx
     print(f"export of five years for one commune: .docx {len(docx) / 1e6:.2f} MB, .xlsx {len(xlsx) / 1e6:.2f} MB "
           f"in {time.perf_counter() - t0:.1f} s (Telegram's limit for bots: 50 MB)")
     await db.close()

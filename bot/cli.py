@@ -113,6 +113,13 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--now", default=None, help=_t("now_help"))
     db_arg(sp)
 
+    sp = sub.add_parser("report", help=_t("report_help"), description=_t("report_help"))
+    sp.add_argument("--period", required=True, help="YYYY-MM-DD..YYYY-MM-DD")
+    sp.add_argument("--out", type=Path, required=True, help="FILE.docx")
+    sp.add_argument("--xlsx", type=Path, default=None, help="FILE.xlsx")
+    sp.add_argument("--now", default=None, help=_t("now_help"))
+    db_arg(sp)
+
     sp = sub.add_parser("import-plan", help=_t("import_help"), description=_t("import_help"))
     sp.add_argument("file", type=Path)
     sp.add_argument("--year", type=int, default=None, help=_t("year_help"))
@@ -125,7 +132,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "run": cmd_run, "console": cmd_console, "replay": cmd_replay, "user": cmd_user,
-        "parse": cmd_parse, "import-plan": cmd_import_plan, "summary": cmd_summary, "backup": cmd_backup,
+        "parse": cmd_parse, "import-plan": cmd_import_plan, "summary": cmd_summary, "report": cmd_report,
+        "backup": cmd_backup,
         "restore": cmd_restore,
     }
     try:
@@ -373,16 +381,45 @@ def _preflight(db: Path) -> None:
 
 
 # -- summary ------------------------------------------------------------------------------------
-def cmd_summary(args: argparse.Namespace) -> int:
+def _period(text: str) -> tuple[Any, Any]:
     from datetime import date
 
     try:
-        a, b = args.period.split("..")
+        a, b = text.split("..")
         start, end = date.fromisoformat(a), date.fromisoformat(b)
         if start > end:
             raise ValueError
     except ValueError:
-        raise CliError(_t("bad_period", value=args.period), EXIT_USAGE) from None
+        raise CliError(_t("bad_period", value=text), EXIT_USAGE) from None
+    return start, end
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """The files /xuatbaocao sends, for the office's PC: the .docx draft and, with --xlsx, the spreadsheet."""
+    start, end = _period(args.period)
+    now = _now(args.now)
+
+    async def build(settings: Any, repos: Any) -> int:
+        from bot.report_files import report_files
+        from bot.summaries import SummaryService
+
+        commune = await repos.communes.get_or_create(settings.commune_name)
+        summary = await SummaryService(repos, settings.calendar()).build(commune.id, start, end, now)
+        files = await report_files(repos, commune.id, summary)
+        try:
+            args.out.write_bytes(files.docx)
+            if args.xlsx:
+                args.xlsx.write_bytes(files.xlsx)
+        except OSError as exc:
+            raise CliError(_storage_words(exc)) from None
+        print(_t("report_done", path=args.out, xlsx=args.xlsx or "-"))
+        return EXIT_OK
+
+    return int(_run_db(args.db, build))
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    start, end = _period(args.period)
     now = _now(args.now)
 
     async def build(settings: Any, repos: Any) -> int:

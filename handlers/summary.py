@@ -13,6 +13,7 @@ from bot.core.domain import AREA_KEYS, UNIT_KEYS
 from bot.core.models import Officer
 from bot.core.parse import prepare
 from bot.core.permissions import Perm, allowed
+from bot.report_files import report_files
 from bot.worker import off_loop
 from handlers.common import button, esc, reply, reply_chat_id, requires, send_html
 from handlers.context import BotContext
@@ -164,20 +165,15 @@ async def xuatbaocao(update: Update, context: BotContext) -> None:
 
 
 async def send_exports(update: Update, context: BotContext, officer: Officer, start: date, end: date) -> None:
-    from bot.exports import report_docx, tasks_xlsx
-
     services = context.services
     chat = update.effective_chat
     if chat is None:
         return
     t = context.t
     s = await services.summaries.build(officer.commune_id, start, end, services.clock.now())
-    names = await services.repos.communes.unit_names(officer.commune_id)
-    stamp = f"{start.strftime('%Y%m%d')}-{end.strftime('%Y%m%d')}"
-    docx = await off_loop(report_docx, s, t, names)
-    xlsx = await off_loop(tasks_xlsx, s, await services.repos.reports.dossiers(officer.commune_id), t, names)
+    files = await report_files(services.repos, officer.commune_id, s)
     target = reply_chat_id(update) or chat.id
-    await context.bot.send_document(target, InputFile(docx, filename=f"bao-cao-cchc-{stamp}.docx"),
+    await context.bot.send_document(target, InputFile(files.docx, filename=f"bao-cao-cchc-{files.stamp}.docx"),
                                     caption=t("export.caption_docx", start=t.date(start), end=t.date(end)))
-    await context.bot.send_document(target, InputFile(xlsx, filename=f"so-lieu-cchc-{stamp}.xlsx"),
+    await context.bot.send_document(target, InputFile(files.xlsx, filename=f"so-lieu-cchc-{files.stamp}.xlsx"),
                                     caption=t("export.caption_xlsx"))

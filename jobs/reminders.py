@@ -45,10 +45,9 @@ from bot.core.schedule import (
     slot_after,
     slot_before,
 )
-from bot.exports import report_docx
 from bot.i18n import esc
+from bot.report_files import report_files
 from bot.tasks import OPEN, belongs_to
-from bot.worker import off_loop
 from handlers.render.summary import render_summary
 from jobs import cancel, schedule_at
 from storage.backup import backup_to, prune
@@ -387,7 +386,7 @@ async def reporting(app: Application, commune_id: int, rule: Rule, slot: datetim
             has_data = bool(summary.tasks or summary.dossiers.counts)
             body = text + ("\n\n" + render_summary(t, summary, names) if has_data else "")
             doc = (f"du-thao-bao-cao-{due.name}-{due.due.year}.docx",
-                   await off_loop(report_docx, summary, t, names)) if has_data else None
+                   (await report_files(services.repos, commune_id, summary)).docx) if has_data else None
             await send_once(app, officer, "reporting", f"{due.name}:{due.due.isoformat()}:{left}", body,
                             document=doc)
 

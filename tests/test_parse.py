@@ -169,3 +169,14 @@ def test_repeated_pieces_take_linear_time(unit: str) -> None:
     t_long = min(_parse_seconds(long) for _ in range(3))
     assert t_long <= LIMIT_SECONDS
     assert t_long <= max(8 * t_short, 0.002)
+
+
+@pytest.mark.parametrize("text", [
+    "nv 1.1 xong, sản phẩm: Kế hoạch số 12/KH-UBND",
+    "nv 1.1 đã hoàn thành. Sản phẩm là kế hoạch triển khai",
+    "nv 2.3 xong, sp: Quyết định số 5, kế hoạch thực hiện quý IV",
+    "Nhiệm vụ 4.1 hoàn thành, kèm theo: dự kiến chương trình năm sau",
+])
+def test_what_a_product_is_called_does_not_change_the_state(text: str) -> None:
+    (item,) = parse_message(text, datetime.fromisoformat(NOW)).progress
+    assert item.status == "done" and item.percent == 100

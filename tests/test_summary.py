@@ -205,19 +205,69 @@ async def test_export_docx_and_xlsx(plan_session: OfflineSession) -> None:
     assert "Tổng số hồ sơ tiếp nhận: 2.098 hồ sơ" in text and "trực tuyến: 909 hồ sơ" in text
     assert "Trả trước hạn: 1.739 hồ sơ." in text and "đạt 97,66%" in text and "84,87%" in text
     # a period long over is reported as it stood on its last day: the block reported today is not in it
-    assert "Nhiệm vụ 1.6" not in text and "Không có nhiệm vụ nào báo vướng mắc" in text
-    assert len(document.tables[0].rows) == 51
+    assert "chờ hướng dẫn" not in text and "Gặp vướng mắc" not in text
+    assert "Trả quá hạn: 310 hồ sơ" in text and "văn bản xin lỗi đã gửi chưa được báo cáo" in text  # not "0"
+    appendix = document.tables[-1]
+    assert len(appendix.rows) == 1 + 8 + 50  # header, area rows, tasks
     wb = load_workbook(io.BytesIO(docs[1].data))
-    assert wb.sheetnames == ["Nhiệm vụ", "Hồ sơ TTHC"]
-    assert wb["Nhiệm vụ"]["A1"].value == "Mã" and wb["Nhiệm vụ"].max_row == 51
-    assert wb["Hồ sơ TTHC"]["D2"].value == 2098
+    assert wb.sheetnames == ["Nhiệm vụ", "Hồ sơ TTHC", "Chỉ tiêu"]
+    tasks = wb["Nhiệm vụ"]
+    assert tasks["A1"].value == "Mã" and tasks.max_row == 51 and tasks.freeze_panes == "A2"
+    assert isinstance(tasks["F2"].value, datetime) and tasks["F2"].number_format == "DD/MM/YYYY"
+    assert tasks["D2"].value == "Tư pháp - Hộ tịch"  # a unit's name, never its key
+    dossiers = wb["Hồ sơ TTHC"]
+    assert dossiers["D2"].value == 2098 and isinstance(dossiers["A2"].value, datetime)
+    assert dossiers["C2"].value == "Bộ phận Một cửa"
+    rates = {r[2].value: r[3].value for r in dossiers.iter_rows(min_row=3) if r[2].value}
+    assert str(rates["Tỷ lệ giải quyết"]).startswith("=") and "Cả kỳ (theo quy tắc cộng dồn)" in rates
     assert all(len(c.data) < 50 * 1024 * 1024 for c in docs)
     await s.send_text(CHAIRMAN, "/xuatbaocao")  # this year to date: the block is there, with its note
     now_doc = [c for c in s.api.calls if c.method == "sendDocument"][-2]
     text = "\n".join(p.text for p in Document(io.BytesIO(now_doc.data)).paragraphs)
-    assert "Nhiệm vụ 1.6" in text and "chờ hướng dẫn" in text
+    assert "nhiệm vụ 1.6" in text and "chờ hướng dẫn" in text
     await s.send_text(OFFICER, "/xuatbaocao")
     assert "không có quyền" in last(s, OFFICER["id"])
+
+
+async def test_the_report_follows_the_state_form_and_is_always_vietnamese(plan_session: OfflineSession) -> None:
+    from docx.enum.section import WD_ORIENT
+
+    s = plan_session
+    await s.send_text(OFFICER, "nv 1.1 xong, sản phẩm: Kế hoạch số 12/KH-UBND")
+    await s.press(OFFICER, "Lưu")
+    await s.send_text(OFFICER, "nv 1.3 đạt 60%")
+    await s.press(OFFICER, "Lưu")
+    await s.send_text(CHAIRMAN, "/ngonngu en")  # the chat in English; the official document is not
+    await s.send_text(CHAIRMAN, "/xuatbaocao quý 4")
+    doc = Document(io.BytesIO([c for c in s.api.calls if c.method == "sendDocument"][-2].data))
+    body, appendix = doc.sections[0], doc.sections[-1]
+    assert round(body.page_width.mm) == 210 and round(body.page_height.mm) == 297  # A4
+    assert 20 <= round(body.top_margin.mm) <= 25 and 30 <= round(body.left_margin.mm) <= 35
+    assert 15 <= round(body.right_margin.mm) <= 20 and body.different_first_page_header_footer
+    assert "PAGE" in body.header._element.xml  # numbered from page 2
+    assert appendix.orientation == WD_ORIENT.LANDSCAPE and appendix.page_width > appendix.page_height
+    assert doc.styles["Normal"].font.name == "Times New Roman" and doc.styles["Normal"].font.size.pt == 13
+    left, right = (c.text for c in doc.tables[0].rows[0].cells)
+    assert "ỦY BAN NHÂN DÂN" in left and "XÃ ĐỨC PHONG" in left and "Số:" in left and "/BC-UBND" in left
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in right and "Độc lập - Tự do - Hạnh phúc" in right
+    assert "Đức Phong, ngày" in right and "năm 2026" in right
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "Kết quả thực hiện công tác cải cách hành chính quý IV năm 2026" in text
+    for heading in ("I. KẾT QUẢ", "II. ĐÁNH GIÁ CHUNG", "III. PHƯƠNG HƯỚNG", "IV. KIẾN NGHỊ"):
+        assert heading in text
+    assert "Thực hiện Công văn số …" in text and "[Chủ tịch UBND xã bổ sung" in text
+    assert "hoàn thành ngày 27/11/2026; sản phẩm: Kế hoạch số 12/KH-UBND" in text
+    assert "đạt 60%" in text and "Summary" not in text and "Results" not in text
+    recipients, signature = (c.text for c in doc.tables[1].rows[0].cells)
+    assert "Nơi nhận:" in recipients and "Lưu: VT." in recipients
+    assert "TM. ỦY BAN NHÂN DÂN" in signature and "CHỦ TỊCH" in signature and "Nguyễn Văn An" in signature
+    appendix_table = doc.tables[-1]
+    assert "w:tblHeader" in appendix_table.rows[0]._tr.xml  # the header row repeats on every page
+    states = {r.cells[0].text: r.cells[-1].text for r in appendix_table.rows[1:]}
+    assert states["1.1"] == "Hoàn thành 27/11/2026" and states["1.3"] == "Đang thực hiện 60%"
+    assert "quá hạn" in states["1.4"] and "ngày làm việc" in states["1.4"]
+    widths = [c.width for c in appendix_table.rows[1].cells]
+    assert widths[1] == max(widths)  # the task's title has the room
 
 
 def test_summary_cli_json(run_cli: Any, tmp_path: Path) -> None:

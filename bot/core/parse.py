@@ -188,6 +188,7 @@ _DONE = re.compile(
     r"\b(?:xong|hoan thanh|hoan tat|hoan thien|da thuc hien|ok roi|ok|done|da ban hanh|da trien khai xong"
     r"|da nop|da gui|(?<!tp-)(?<!tp )ht)\b"
 )
+_PRODUCT_MARK = re.compile(r"\b(?:san pham|sp|ket qua dau ra|kem theo|van ban)\s*(?::|la\b|so\b)")
 _FUTURE = re.compile(
     r"\b(?:se|du kien|dk|sap|chuan bi|phan dau|ke hoach|tuan (?:sau|toi)|thang (?:sau|toi)|nam (?:sau|toi)"
     r"|ngay mai|mai|ngay kia|\d+ (?:ngay|hom|tuan|thang) nua|cuoi (?:tuan|thang|nam|quy)|het (?:thang|nam|quy)"
@@ -285,7 +286,11 @@ def percent_over_100(text: str) -> int | None:
 
 
 def _status(seg: str, orig: str, percent: int | None) -> tuple[str | None, bool]:
-    """(status, done_word_seen) of one segment."""
+    """(status, done_word_seen) of one segment. What follows "sản phẩm:" (a product's name such as "Kế
+    hoạch số 12/KH-UBND") says nothing of the state, so it is not read for one."""
+    cut = _PRODUCT_MARK.search(seg)
+    if cut is not None and cut.start() > 0:
+        seg = seg[: cut.start()]
     negated = _mask_negated_blockers(seg)
     if _BLOCKED.search(negated) or _BLOCKED_ORIG.search(orig):
         return "blocked", False
@@ -676,6 +681,12 @@ def _analyse(seg: str, seg_orig: str, today: date) -> ProgressItem:
         note = _NOTE_TRIM.sub("", seg_orig[remark.end():].split("\n", 1)[0]).strip() or None
         item = _analyse(seg[:remark.start()], seg_orig[:remark.start()], today)
         item.note = item.note or note
+        return item
+    product = _PRODUCT_MARK.search(seg)
+    if product is not None and product.start() > 0:  # "xong, sản phẩm: Kế hoạch số 12": kept, not read
+        item = _analyse(seg[:product.start()], seg_orig[:product.start()], today)
+        named = _NOTE_TRIM.sub("", seg_orig[product.start():].split("\n", 1)[0]).strip(" ,;.") or None
+        item.note = item.note or named
         return item
     percent = _percent(seg)
     bare = _BARE_NUMBER.match(seg) if percent is None else None
