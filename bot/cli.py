@@ -117,6 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--period", required=True, help="YYYY-MM-DD..YYYY-MM-DD")
     sp.add_argument("--out", type=Path, required=True, help="FILE.docx")
     sp.add_argument("--xlsx", type=Path, default=None, help="FILE.xlsx")
+    sp.add_argument("--request", default=None, help=_t("request_help"))
     sp.add_argument("--now", default=None, help=_t("now_help"))
     db_arg(sp)
 
@@ -396,8 +397,7 @@ def _period(text: str) -> tuple[Any, Any]:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """The files /xuatbaocao sends, for the office's PC: the .docx draft and, with --xlsx, the spreadsheet."""
-    start, end = _period(args.period)
-    now = _now(args.now)
+    (start, end), now = _period(args.period), _now(args.now)
 
     async def build(settings: Any, repos: Any) -> int:
         from bot.report_files import report_files
@@ -405,7 +405,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
         commune = await repos.communes.get_or_create(settings.commune_name)
         summary = await SummaryService(repos, settings.calendar()).build(commune.id, start, end, now)
-        files = await report_files(repos, commune.id, summary)
+        files = await report_files(repos, commune.id, summary, request=args.request)
         try:
             args.out.write_bytes(files.docx)
             if args.xlsx:

@@ -64,6 +64,9 @@ def _unit(u: str, unit_names: dict[str, str], vi: Translator) -> str:
 
 
 def _units(task: Task, unit_names: dict[str, str], vi: Translator) -> str:
+    """The lead units' names; a body outside the commune by the name the plan gave it."""
+    if task.lead_units == ("external",) and task.lead_text:
+        return task.lead_text
     return ", ".join(_unit(u, unit_names, vi) for u in task.lead_units) or "—"
 
 

@@ -13,6 +13,7 @@ from bot.core.domain import AREA_KEYS, UNIT_KEYS
 from bot.core.models import Officer
 from bot.core.parse import prepare
 from bot.core.permissions import Perm, allowed
+from bot.core.text import fold
 from bot.report_files import report_files
 from bot.worker import off_loop
 from handlers.common import button, esc, reply, reply_chat_id, requires, send_html
@@ -155,23 +156,35 @@ async def xuatbaocao(update: Update, context: BotContext) -> None:
     officer = context.officer
     assert officer is not None
     now = context.services.clock.now()
-    args = context.args or []
+    args, request = split_request(context.args or [])
     period = period_of(args, now, context.services.reports.this_period) if args else (
         date(now.year, 1, 1), now.date())
     if period is None:
         await reply(update, context, "summary.bad_period", value=" ".join(args))
         return
-    await send_exports(update, context, officer, *period)
+    await send_exports(update, context, officer, *period, request=request)
 
 
-async def send_exports(update: Update, context: BotContext, officer: Officer, start: date, end: date) -> None:
+def split_request(args: list[str]) -> tuple[list[str], str | None]:
+    """"/xuatbaocao quý 4 theo Công văn số 123/SNV-CCHC ngày 05/12/2026 của Sở Nội vụ": the period, and the
+    upper level's request the report answers (its opening line names it)."""
+    folded = [fold(a) for a in args]
+    if "theo" not in folded:
+        return args, None
+    i = folded.index("theo")
+    request = " ".join(args[i + 1:]).strip()
+    return args[:i], request[:300] or None
+
+
+async def send_exports(update: Update, context: BotContext, officer: Officer, start: date, end: date, *,
+                       request: str | None = None) -> None:
     services = context.services
     chat = update.effective_chat
     if chat is None:
         return
     t = context.t
     s = await services.summaries.build(officer.commune_id, start, end, services.clock.now())
-    files = await report_files(services.repos, officer.commune_id, s)
+    files = await report_files(services.repos, officer.commune_id, s, request=request)
     target = reply_chat_id(update) or chat.id
     await context.bot.send_document(target, InputFile(files.docx, filename=f"bao-cao-cchc-{files.stamp}.docx"),
                                     caption=t("export.caption_docx", start=t.date(start), end=t.date(end)))

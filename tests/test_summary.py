@@ -17,7 +17,7 @@ from bot.core.summary import combine_dossiers, dossier_rates
 from bot.i18n import translator
 from bot.session import OfflineSession
 from handlers.summary import render_summary
-from tests.conftest import CHAIRMAN, OFFICER, ONESTOP, TZ, last
+from tests.conftest import CHAIRMAN, OFFICER, ONESTOP, SEEDS, TZ, last
 
 PHO_AN = ("từ 01/01/2023 đến 20/07/2023 tổng số hồ sơ tiếp nhận 2.098, trực tuyến 909, kỳ trước chuyển qua 43, "
           "mới tiếp nhận 2.055, đã giải quyết 2.049, trước hạn 1.739, đúng hạn 0, quá hạn 310, "
@@ -501,3 +501,54 @@ def test_the_weekly_chart_spreads_monthly_reports_over_weeks_without_double_coun
     assert spread[2] == pytest.approx(7 * 2)  # mot-cua sent this week itself: only tu-phap's month is spread
     assert spread[4] == pytest.approx(6 * 3) and spread[5] == 0  # 26–31/10; November has no monthly report
     assert sum(spread) == pytest.approx(62 + 31 - 7)
+
+
+async def test_the_report_names_the_request_it_answers(plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(CHAIRMAN, "/xuatbaocao quý 4 theo Công văn số 123/SNV-CCHC ngày 05/12/2026 của Sở Nội vụ")
+    doc = Document(io.BytesIO([c for c in s.api.calls if c.method == "sendDocument"][-2].data))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "Thực hiện Công văn số 123/SNV-CCHC ngày 05/12/2026 của Sở Nội vụ, Ủy ban nhân dân xã Đức Phong" in text
+    assert "quý IV năm 2026" in text
+
+
+def test_report_command_writes_the_same_files_for_the_office_pc(run_cli: Any, tmp_path: Path) -> None:
+    db = str(tmp_path / "r.sqlite3")
+    run_cli("user", "add", "1001", "--name", "Nguyễn Văn An", "--role", "chairman", "--db", db)
+    run_cli("import-plan", str(SEEDS / "ke-hoach-cchc-2023-duc-phong.md"), "--year", "2026", "--db", db)
+    out, xlsx = tmp_path / "bao-cao.docx", tmp_path / "so-lieu.xlsx"
+    r = run_cli("report", "--period", "2026-10-01..2026-12-31", "--out", str(out), "--xlsx", str(xlsx), "--db", db,
+                "--now", "2026-12-02T09:00:00+07:00", "--request", "Công văn số 9/SNV ngày 01/12/2026")
+    assert r.returncode == 0, r.stderr
+    text = "\n".join(p.text for p in Document(str(out)).paragraphs)
+    assert "Công văn số 9/SNV ngày 01/12/2026" in text and "quý IV năm 2026" in text
+    assert load_workbook(str(xlsx)).sheetnames == ["Nhiệm vụ", "Hồ sơ TTHC", "Chỉ tiêu"]
+    r = run_cli("report", "--period", "2026-12-31..2026-10-01", "--out", str(out), "--db", db)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+
+
+async def test_a_body_outside_the_commune_is_named_by_the_plans_own_words(settings: Any, tmp_path: Path) -> None:
+    from bot.core.clock import ManualClock
+    from bot.core.plan_import import read_plan_lines
+    from bot.services_plan import store_plan
+    from storage import Database
+    from storage.repositories import Repositories
+    from tests.conftest import FRIDAY, add_people
+
+    await add_people(settings)
+    db = await Database.open(settings.db_path)
+    repos = Repositories(db)
+    commune = await repos.communes.get_or_create(settings.commune_name)
+    plan = read_plan_lines(["KẾ HOẠCH Cải cách hành chính năm 2026", "II. NHIỆM VỤ", "1. Cải cách thể chế",
+                            "1.1. Tuyên truyền pháp luật cho nông dân", "Chủ trì: Hội Nông dân xã",
+                            "Thời gian: Quý IV"], year=2026)
+    await store_plan(repos, commune.id, plan, source_name="kh.md")
+    await db.close()
+    s = OfflineSession(settings, ManualClock(FRIDAY), files_dir=tmp_path / "files")
+    async with s:
+        await s.send_text(CHAIRMAN, "/xuatbaocao quý 4")
+        files = [c for c in s.api.calls if c.method == "sendDocument"]
+    appendix = Document(io.BytesIO(files[0].data)).tables[-1]
+    assert [r.cells[2].text for r in appendix.rows if r.cells[0].text == "1.1"] == ["Hội Nông dân xã"]
+    sheet = load_workbook(io.BytesIO(files[1].data))["Nhiệm vụ"]
+    assert sheet["D2"].value == "Hội Nông dân xã"

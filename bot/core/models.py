@@ -51,6 +51,7 @@ class TaskSpec:
     due_date: date | None = None
     recurrence: str = "none"
     targets: list[str] = field(default_factory=list)
+    lead_text: str | None = None  # the lead unit as the plan wrote it
 
 
 @dataclass(frozen=True)
@@ -72,3 +73,4 @@ class Task:
     status: str
     percent: int
     note: str | None
+    lead_text: str | None = None  # the lead unit as the plan wrote it (names a body outside the commune)

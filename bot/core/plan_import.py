@@ -280,6 +280,8 @@ def read_plan_lines(raw_lines: list[str], *, year: int | None = None,
             unknown.setdefault(written[:60], []).append(t.code)
     for name, codes in unknown.items():
         warnings.append(Note("unknown_unit", {"name": name, **_codes(codes)}))
+    for t in tasks:
+        t.lead_text = unit_texts.get(t.code, ("", ""))[0].strip(" .;")[:200] or None
     tasks = _dedupe(tasks, warnings)
     no_area = [t.code for t in tasks if t.area is None]
     no_lead = [t.code for t in tasks if not t.lead_units]

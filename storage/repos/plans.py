@@ -86,20 +86,20 @@ class PlanRepo:
                 values = (
                     t.area, t.title, json.dumps(t.lead_units), json.dumps(t.support_units), t.product,
                     t.deadline_text, t.due_date.isoformat() if t.due_date else None, t.recurrence,
-                    json.dumps(t.targets, ensure_ascii=False),
+                    json.dumps(t.targets, ensure_ascii=False), t.lead_text,
                 )
                 if t.code in existing:
                     await conn.execute(
                         "UPDATE tasks SET area=?, title=?, lead_units=?, support_units=?, product=?,"
-                        " deadline_text=?, due_date=?, recurrence=?, targets=? WHERE id = ?",
+                        " deadline_text=?, due_date=?, recurrence=?, targets=?, lead_text=? WHERE id = ?",
                         (*values, existing[t.code]),
                     )
                     updated += 1
                 else:
                     await conn.execute(
                         "INSERT INTO tasks (commune_id, plan_id, code, area, title, lead_units, support_units,"
-                        " product, deadline_text, due_date, recurrence, targets)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        " product, deadline_text, due_date, recurrence, targets, lead_text)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (commune_id, plan_id, t.code, *values),
                     )
                     created += 1

@@ -52,4 +52,5 @@ def _task(row: aiosqlite.Row) -> Task:
         status=row["status"],
         percent=row["percent"],
         note=row["note"],
+        lead_text=row["lead_text"] if "lead_text" in row.keys() else None,  # noqa: SIM118 (Row: `in` tests values)
     )
