@@ -20,6 +20,7 @@ from bot.core.dates import month_end, quarter_bounds
 from bot.core.domain import AREA_KEYS
 from bot.core.models import Task
 from bot.core.summary import intake
+from bot.core.text import fold
 from bot.i18n import LOCALES_DIR, Translator, translator
 from bot.summaries import Summary
 
@@ -68,6 +69,16 @@ def _units(task: Task, unit_names: dict[str, str], vi: Translator) -> str:
     if task.lead_units == ("external",) and task.lead_text:
         return task.lead_text
     return ", ".join(_unit(u, unit_names, vi) for u in task.lead_units) or "—"
+
+
+def as_written(note: str) -> str:
+    """An officer's note as written; one typed without diacritics ("cho huyen huong dan") is marked for the
+    office to rewrite, since an official document is not sent in unaccented Vietnamese."""
+    text = note.strip().rstrip(".")
+    words = [x for x in text.split() if x.isalpha()]
+    if len(words) >= 3 and fold(text) == text.lower() and text.isascii():
+        return text + " " + w("body.unaccented")
+    return text
 
 
 def _title(task: Task) -> str:
@@ -126,7 +137,7 @@ def report_docx(summary: Summary, unit_names: dict[str, str], *, done_dates: dic
     if summary.blocked:
         for x in summary.blocked:
             form.body(doc, w("body.proposal", code=x.code, title=_title(x),
-                             reason=(x.note or w("body.no_reason")).rstrip(".")))
+                             reason=as_written(x.note) if x.note else w("body.no_reason")))
     else:
         form.body(doc, w("body.placeholder_proposals"), italic=True)
     form.body(doc, w("body.closing", period=period, commune=in_text))
@@ -151,7 +162,7 @@ def _area_narrative(doc: Any, tasks: list[Task], done_dates: dict[int, date], la
         items = []
         for x in done:
             # what the officer wrote when reporting it done (often the product itself), else the plan's product
-            product = w("body.note", note=x.note.rstrip(" .")) if x.note else (
+            product = w("body.note", note=as_written(x.note)) if x.note else (
                 w("body.product", product=x.product.rstrip(" .")) if x.product else "")
             d = done_dates.get(x.id)
             items.append(w("body.done_item", title=_title(x), code=x.code, date=d.strftime("%d/%m/%Y"), product=product)
@@ -160,10 +171,11 @@ def _area_narrative(doc: Any, tasks: list[Task], done_dates: dict[int, date], la
     if doing:
         form.body(doc, w("body.doing", items="; ".join(
             w("body.doing_item", title=_title(x), code=x.code, percent=x.percent,
-              note=w("body.note", note=x.note.rstrip(".")) if x.note else "") for x in doing)))
+              note=w("body.note", note=as_written(x.note)) if x.note else "") for x in doing)))
     if blocked:
         form.body(doc, w("body.blocked", items="; ".join(
-            w("body.blocked_item", title=_title(x), code=x.code, reason=(x.note or w("body.no_reason")).rstrip("."))
+            w("body.blocked_item", title=_title(x), code=x.code,
+              reason=as_written(x.note) if x.note else w("body.no_reason"))
             for x in blocked)))
     if waiting:
         form.body(doc, w("body.waiting", codes=", ".join(x.code for x in waiting)))
@@ -214,7 +226,7 @@ def _dossiers(doc: Any, summary: Summary, unit_names: dict[str, str], vi: Transl
         else:
             form.body(doc, w("body.d_apology_unknown", late=n(c["late"])))
     for unit, note in d.notes[-10:]:  # what the units wrote with their figures, as written
-        form.body(doc, w("body.d_note", unit=_unit(unit, unit_names, vi) if unit else "—", note=note.rstrip(".")))
+        form.body(doc, w("body.d_note", unit=_unit(unit, unit_names, vi) if unit else "—", note=as_written(note)))
 
 
 def _assessment(doc: Any, summary: Summary, vi: Translator) -> None:

@@ -552,3 +552,14 @@ async def test_a_body_outside_the_commune_is_named_by_the_plans_own_words(settin
     assert [r.cells[2].text for r in appendix.rows if r.cells[0].text == "1.1"] == ["Hội Nông dân xã"]
     sheet = load_workbook(io.BytesIO(files[1].data))["Nhiệm vụ"]
     assert sheet["D2"].value == "Hội Nông dân xã"
+
+
+async def test_a_note_typed_without_diacritics_is_marked_for_the_office_in_the_report(
+        plan_session: OfflineSession) -> None:
+    s = plan_session
+    await s.send_text(OFFICER, "nv 1.6 vuong vi cho huyen huong dan")
+    await s.press(OFFICER, "Lưu")
+    await s.send_text(CHAIRMAN, "/xuatbaocao quý 4")
+    doc = Document(io.BytesIO([c for c in s.api.calls if c.method == "sendDocument"][-2].data))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "cho huyen huong dan [ghi chú gõ không dấu — Văn phòng viết lại có dấu]" in text
