@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.helpers import create_deep_linked_url
 
 from bot.core.domain import ROLES
 from bot.core.models import Officer
@@ -136,7 +137,7 @@ async def _create(context: BotContext, officer: Officer, role: str, unit: str | 
     await services.repos.audit.log("invite", user_id=officer.telegram_id, at=now, officer_id=officer.id,
                                    commune_id=officer.commune_id, detail=f"{role}:{unit}")
     names = await services.repos.communes.unit_names(officer.commune_id)
-    link = f"https://t.me/{context.bot.username}?start={code}"
+    link = create_deep_linked_url(context.bot.username, code)
     t = context.t
     text = t("invite.created", code=code, link=link, role=t(f"role.{role}"), unit=esc(names.get(unit or "", "—")),
              date=t.date((now + timedelta(days=days)).date()))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.core.dates import month_end, quarter_bounds, safe_date
+from bot.core.models import TaskSpec
 from bot.core.text import fold
 
 
@@ -136,3 +137,18 @@ def kpi_of(text: str, context: str = "") -> Kpi | None:
     if key is None:
         return None
     return Kpi(key, value, op, text.strip())
+
+
+def _kpis(tasks: list[TaskSpec], area_targets: dict[str, list[str]]) -> list[Kpi]:
+    found: dict[str, Kpi] = {}
+    candidates: list[tuple[str, str]] = []
+    for targets in area_targets.values():
+        candidates.extend((t, "") for t in targets)
+    shared = {x for targets in area_targets.values() for x in targets}
+    for t in tasks:
+        candidates.extend((x, t.title) for x in t.targets if x not in shared)
+    for text, context in candidates:
+        k = kpi_of(text, context)
+        if k is not None and k.key not in found:
+            found[k.key] = k
+    return list(found.values())
