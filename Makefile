@@ -4,13 +4,20 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean lock
 
-$(STAMP): pyproject.toml
+# what is installed is the lock file (every package pinned, with its hashes); the project itself on top
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install -q --no-deps -e .
 	touch $(STAMP)
+
+# after a change of pyproject.toml's dependencies: pin them again (pip-tools in a throwaway venv)
+lock:
+	$(PY) -m venv /tmp/cchc-lock-venv && /tmp/cchc-lock-venv/bin/pip install -q pip-tools
+	/tmp/cchc-lock-venv/bin/pip-compile -q --generate-hashes --extra dev --strip-extras -o requirements.lock pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/python -m bot run
