@@ -81,6 +81,14 @@ def as_written(note: str) -> str:
     return text
 
 
+def areas_in_order(tasks: list[Task]) -> dict[str, list[Task]]:
+    """The tasks by area, in the order of the eight PAR areas (tasks of no area last); empty areas left out."""
+    grouped: dict[str, list[Task]] = defaultdict(list)
+    for task in tasks:
+        grouped[task.area or "none"].append(task)
+    return {area: grouped[area] for area in [*AREA_KEYS, "none"] if grouped.get(area)}
+
+
 def _title(task: Task) -> str:
     return task.title.rstrip(" .;:")
 
@@ -115,15 +123,8 @@ def report_docx(summary: Summary, unit_names: dict[str, str], *, done_dates: dic
     form.body(doc, w("body.opening", request=request or w("body.request_unknown"), commune=in_text, period=period))
 
     form.body(doc, w("body.section_results"), bold=True, indent=False)
-    by_area: dict[str, list[Task]] = defaultdict(list)
-    for task in summary.tasks:
-        by_area[task.area or "none"].append(task)
-    n = 0
-    for area in [*AREA_KEYS, "none"]:
-        tasks = by_area.get(area)
-        if not tasks:
-            continue
-        n += 1
+    by_area = areas_in_order(summary.tasks)
+    for n, (area, tasks) in enumerate(by_area.items(), start=1):
         form.body(doc, f"{n}. {vi(f'area_full.{area}')}", bold=True, indent=False)
         _area_narrative(doc, tasks, done_dates, late)
         if area == "tthc":
@@ -275,15 +276,7 @@ def _next_period(doc: Any, summary: Summary, unit_names: dict[str, str], vi: Tra
 def _appendix(doc: Any, summary: Summary, unit_names: dict[str, str], done_dates: dict[int, date],
               late: dict[int, int], period: str, vi: Translator) -> None:
     rows: list[list[str]] = []
-    by_area: dict[str, list[Task]] = defaultdict(list)
-    for task in summary.tasks:
-        by_area[task.area or "none"].append(task)
-    n = 0
-    for area in [*AREA_KEYS, "none"]:
-        tasks = by_area.get(area)
-        if not tasks:
-            continue
-        n += 1
+    for n, (area, tasks) in enumerate(areas_in_order(summary.tasks).items(), start=1):
         rows.append(["", w("appendix.area_row", n=n, area=vi(f"area_full.{area}")), "", "", ""])
         for x in tasks:
             rows.append([x.code, _title(x), _units(x, unit_names, vi), vi.date(x.due_date) if x.due_date else "",
