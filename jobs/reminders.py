@@ -303,7 +303,13 @@ async def deadlines(app: Application, commune_id: int, rule: Rule, slot: datetim
                            date=t.date(task.due_date)))
         lines.append(t("remind.deadline_footer"))
         await send_once(app, officer, "deadlines", today.isoformat(), "\n".join(lines))
+    # the overdue digest is news, not noise: on the week's first working day, and on a day a task has just
+    # become overdue (one working day late); not the same list every morning
+    week_start = today - timedelta(days=today.weekday())
+    first_of_week = not any(calendar.is_workday(week_start + timedelta(days=i)) for i in range(today.weekday()))
     for oid, items in overdue.items():
+        if not first_of_week and not any(days == 1 for _, days in items):
+            continue
         officer = by_id[oid]
         t = _t(app, officer)
         items.sort(key=lambda x: -x[1])
@@ -312,6 +318,7 @@ async def deadlines(app: Application, commune_id: int, rule: Rule, slot: datetim
                   for task, days in items[:8]]
         if len(items) > 8:
             lines.append(t("remind.more", n=len(items) - 8))
+        lines.append(t("remind.overdue_footer", code=items[0][0].code))
         await send_once(app, officer, "overdue", today.isoformat(), "\n".join(lines))
 
 
