@@ -219,3 +219,31 @@ async def test_the_office_corrects_a_column_in_the_preview_before_importing(
     # numbers printed once each stay as printed (numbers restarting in every area get the area's in front)
     assert tasks["1"].due_date == date(2026, 6, 30) and tasks["2"].due_date == date(2026, 9, 30)
     assert tasks["3"].due_date == date(2026, 11, 30) and list(tasks["1"].lead_units) == ["tu-phap"]
+
+
+def _table_doc(rows: list[list[str]]) -> bytes:
+    doc = Document()
+    doc.add_paragraph("KẾ HOẠCH Cải cách hành chính năm 2024 xã Thử")
+    table = doc.add_table(rows=len(rows), cols=len(rows[0]))
+    for i, r in enumerate(rows):
+        for j, v in enumerate(r):
+            table.cell(i, j).text = v
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def test_a_table_with_start_and_end_columns_and_other_header_words() -> None:
+    rows = [["TT", "Nhiệm vụ, giải pháp", "Đơn vị thực hiện", "Thời gian bắt đầu", "Thời gian hoàn thành",
+             "Kết quả cần đạt", "Hình thức văn bản"],
+            ["1", "CẢI CÁCH THỦ TỤC HÀNH CHÍNH", "", "", "", "", ""],
+            ["a", "Rà soát, đơn giản hóa thủ tục hành chính", "Bộ phận Một cửa", "01/3/2024", "30/9/2024",
+             "100% TTHC được rà soát", "Báo cáo"],
+            ["b", "Niêm yết công khai thủ tục", "Văn phòng - Thống kê", "Tháng 1/2024", "Quý II/2024",
+             "Niêm yết đầy đủ", "Thông báo"]]
+    plan = read_plan("bang.docx", _table_doc(rows), year=2024)
+    tasks = {t.code: t for t in plan.tasks}
+    assert set(tasks) == {"1.a", "1.b"} and all(t.area == "tthc" for t in tasks.values())
+    assert tasks["1.a"].due_date == date(2024, 9, 30) and tasks["1.b"].due_date == date(2024, 6, 30)  # the end
+    assert tasks["1.a"].lead_units == ["mot-cua"] and tasks["1.a"].targets == ["100% TTHC được rà soát"]
+    assert tasks["1.a"].product == "Báo cáo"

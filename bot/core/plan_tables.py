@@ -21,9 +21,10 @@ _HEADER_WORDS: tuple[tuple[str, str], ...] = (
     ("support", r"phoi hop"),
     ("lead", r"chu tri|phu trach|(?:co quan|don vi|bo phan|can bo|cong chuc)\s*(?:thuc hien|tham muu|dau moi)"),
     ("score", r"\bdiem\b|thang diem"),
-    ("deadline", r"thoi gian|thoi han|hoan thanh|tien do|\bhan\b"),
-    ("product", r"san pham|ket qua dau ra|hinh thuc"),
-    ("target", r"chi tieu|muc tieu|yeu cau"),
+    ("start", r"(?:thoi gian|ngay) bat dau|^bat dau$|^tu ngay$"),
+    ("deadline", r"thoi gian|thoi han|hoan thanh|tien do|\bhan\b|ket thuc|^den ngay$"),
+    ("target", r"chi tieu|muc tieu|yeu cau|ket qua (?:can|phai) dat|ket qua dat duoc"),
+    ("product", r"san pham|ket qua|hinh thuc"),
     ("note", r"ghi chu"),
     ("code", r"^(?:s\s*tt|tt|so tt|so thu tu|ma(?: so)?|muc)$"),
     ("title", r"noi dung|nhiem vu|cong viec|ten\b|linh vuc|tieu chi|giai phap|hoat dong"),
@@ -147,7 +148,7 @@ def guess_columns(rows: list[list[str]]) -> dict[int, str]:
 
 
 #: what a column can be read as, for the office's corrections ("skip": not read at all)
-KINDS = ("title", "lead", "support", "deadline", "product", "target", "note", "code", "score", "skip")
+KINDS = ("title", "lead", "support", "deadline", "product", "target", "note", "code", "score", "start", "skip")
 
 
 def read_table(rows: list[list[str]], override: dict[int, str] | None = None) -> TableRead | None:
@@ -222,7 +223,7 @@ def read_table(rows: list[list[str]], override: dict[int, str] | None = None) ->
         task = TableTask("", title, area, printed=code.strip(" .)"))
         for j in others:
             kind = columns.get(j)
-            if kind and kind not in ("code", "score", "title"):
+            if kind and kind not in ("code", "score", "title", "start"):  # a start date is not the deadline
                 task.fields.setdefault(kind, []).append(row[j])
         if not others and _ARABIC.match(code) and len(body) > 3:
             group = code.strip(" .)")  # a numbered row with nothing but its title: a group over items
