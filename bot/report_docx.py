@@ -226,6 +226,9 @@ def _dossiers(doc: Any, summary: Summary, unit_names: dict[str, str], vi: Transl
             form.body(doc, w("body.d_apology", late=n(c["late"]), apologized=n(c["apologized"])))
         else:
             form.body(doc, w("body.d_apology_unknown", late=n(c["late"])))
+    for unit, start, end in d.partly_left_out:  # figures not counted are said, never silent
+        form.body(doc, w("body.d_left_out", unit=_unit(unit, unit_names, vi) if unit else "—", start=vi.date(start),
+                         end=vi.date(end)), italic=True)
     for unit, note in d.notes[-10:]:  # what the units wrote with their figures, as written
         form.body(doc, w("body.d_note", unit=_unit(unit, unit_names, vi) if unit else "—", note=as_written(note)))
 

@@ -227,9 +227,17 @@ def test_startup_without_telegram_says_one_vietnamese_line_per_try_with_growing_
                CCHC_BOT_API_BASE_URL="http://127.0.0.1:9")  # nothing listens there: refused at once
     proc = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=env, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    time.sleep(8)
+    seen: list[str] = []
+    deadline = time.monotonic() + 60  # a slow machine starts slowly: wait for two tries, not a fixed time
+    assert proc.stdout is not None
+    while time.monotonic() < deadline and sum("Chưa kết nối được Telegram" in x for x in seen) < 2:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        seen.append(line)
     proc.send_signal(signal.SIGINT)
-    out, _ = proc.communicate(timeout=30)
+    rest, _ = proc.communicate(timeout=30)
+    out = "".join(seen) + rest
     tries = [line for line in out.splitlines() if "Chưa kết nối được Telegram" in line]
     assert len(tries) >= 2, out
     assert "thử lại sau 2 giây" in tries[0] and "thử lại sau 4 giây" in tries[1]

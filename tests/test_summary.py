@@ -563,3 +563,20 @@ async def test_a_note_typed_without_diacritics_is_marked_for_the_office_in_the_r
     doc = Document(io.BytesIO([c for c in s.api.calls if c.method == "sendDocument"][-2].data))
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "cho huyen huong dan [ghi chú gõ không dấu — Văn phòng viết lại có dấu]" in text
+
+
+async def test_a_report_overlapping_a_longer_one_in_part_is_said_not_silently_dropped(
+        plan_session: OfflineSession) -> None:
+    s = plan_session  # Friday 27/11/2026
+    await s.send_text(ONESTOP, "hs tháng 11 tiếp nhận 120, trực tuyến 80")
+    await s.press(ONESTOP, "Lưu")
+    await s.advance_to(datetime(2026, 12, 2, 9, 0, tzinfo=TZ))
+    await s.send_text(ONESTOP, "hs tuần này tiếp nhận 15")  # 30/11–06/12: its Monday is inside November
+    await s.press(ONESTOP, "Lưu")
+    await s.send_text(CHAIRMAN, "/tomtat quý 4")
+    shown = last(s, CHAIRMAN["id"])
+    assert "Tiếp nhận 120" in shown  # the week is not added (one of its days is November's)…
+    assert "30/11/2026 – 06/12/2026 trùng một phần" in shown  # …and the summary says so
+    await s.send_text(CHAIRMAN, "/xuatbaocao quý 4")
+    doc = Document(io.BytesIO([c for c in s.api.calls if c.method == "sendDocument"][-2].data))
+    assert "từ 30/11/2026 đến 06/12/2026 chưa được cộng" in "\n".join(p.text for p in doc.paragraphs)

@@ -42,6 +42,8 @@ class DossierTotals:
     #: per rate, its (part, whole) summed over the reports that state both, and how many did: a rate is never
     #: a part from some reports over a whole from others (online 30 of one week over 90 received in two)
     rate_inputs: dict[str, tuple[int, int]] = field(default_factory=dict)
+    #: (unit, start, end) of reports left out because a longer report of the unit covers part of their days
+    partly_left_out: list[tuple[str, date, date]] = field(default_factory=list)
     rate_reports: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -94,6 +96,8 @@ def combine_dossiers(rows: Iterable[dict[str, Any]], start: date, end: date) -> 
             days = _days(_d(r["period_start"]), _d(r["period_end"]))
             if taken & days:
                 out.reports_replaced += 1
+                if days - taken:  # only partly inside a longer report: its other days are not counted, and said so
+                    out.partly_left_out.append((r.get("unit_key") or "", _d(r["period_start"]), _d(r["period_end"])))
                 if r.get("note"):  # its figures are inside a longer report; what was written with them is kept
                     noted.append(r)
                 continue

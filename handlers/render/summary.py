@@ -64,7 +64,7 @@ def render_summary(t: Translator, s: Summary, unit_names: dict[str, str]) -> str
             names.append(f"{o.name} ({t.date(leave[1])})" if leave else o.name)
         out.append(t("summary.away", names=esc(", ".join(names))))
     # 5. dossiers, and what the units wrote with their figures
-    out.append(_dossier_block(t, s))
+    out.append(_dossier_block(t, s, unit_names))
     if s.dossiers.notes:
         out.extend(t("summary.dossier_note", unit=esc(unit_names.get(u, u) or "—"), note=esc(short(n, 120)))
                    for u, n in s.dossiers.notes[-5:])
@@ -98,7 +98,7 @@ def area_line(t: Translator, area: str, a: Progress) -> str:
              blocked=a.blocked)
 
 
-def _dossier_block(t: Translator, s: Summary) -> str:
+def _dossier_block(t: Translator, s: Summary, names: dict[str, str]) -> str:
     c = s.dossiers.counts
     if not c:
         return t("summary.no_dossiers")
@@ -132,6 +132,9 @@ def _dossier_block(t: Translator, s: Summary) -> str:
     for key, (part, whole) in rates_not_computable(s.dossiers).items():  # said, not hidden: the figures disagree
         lines.append("⚠️ " + t("summary.rate_not_computable", rate=t(f"rate_name.{key}"), part=n(part),
                                 whole=n(whole)))
+    for unit, start, end in s.dossiers.partly_left_out[:3]:  # figures not counted are said, never silent
+        lines.append("⚠️ " + t("summary.partly_left_out", unit=esc(names.get(unit, unit) or "—"), start=t.date(start),
+                                end=t.date(end)))
     if s.end <= s.today:
         if s.dossiers.days_covered < s.dossiers.days:
             lines.append(t("summary.d_coverage", covered=s.dossiers.days_covered, days=s.dossiers.days))
