@@ -24,6 +24,11 @@ PHO_AN = ("từ 01/01/2023 đến 20/07/2023 tổng số hồ sơ tiếp nhận 
           "đang giải quyết 20, công dân rút 29")
 
 
+def last_report(session: OfflineSession) -> Any:
+    """The .docx of the latest /xuatbaocao (it is sent before its .xlsx)."""
+    return Document(io.BytesIO([c for c in session.api.calls if c.method == "sendDocument"][-2].data))
+
+
 def row(rid: int, unit: str, start: str, end: str, created: str, **counts: int) -> dict[str, Any]:
     return {"id": rid, "unit_key": unit, "period_start": start, "period_end": end, "created_at": created, **counts}
 
@@ -239,7 +244,7 @@ async def test_the_report_follows_the_state_form_and_is_always_vietnamese(plan_s
     await s.press(OFFICER, "Lưu")
     await s.send_text(CHAIRMAN, "/ngonngu en")  # the chat in English; the official document is not
     await s.send_text(CHAIRMAN, "/xuatbaocao quý 4")
-    doc = Document(io.BytesIO([c for c in s.api.calls if c.method == "sendDocument"][-2].data))
+    doc = last_report(s)
     body, appendix = doc.sections[0], doc.sections[-1]
     assert round(body.page_width.mm) == 210 and round(body.page_height.mm) == 297  # A4
     assert 20 <= round(body.top_margin.mm) <= 25 and 30 <= round(body.left_margin.mm) <= 35
@@ -506,7 +511,7 @@ def test_the_weekly_chart_spreads_monthly_reports_over_weeks_without_double_coun
 async def test_the_report_names_the_request_it_answers(plan_session: OfflineSession) -> None:
     s = plan_session
     await s.send_text(CHAIRMAN, "/xuatbaocao quý 4 theo Công văn số 123/SNV-CCHC ngày 05/12/2026 của Sở Nội vụ")
-    doc = Document(io.BytesIO([c for c in s.api.calls if c.method == "sendDocument"][-2].data))
+    doc = last_report(s)
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "Thực hiện Công văn số 123/SNV-CCHC ngày 05/12/2026 của Sở Nội vụ, Ủy ban nhân dân xã Đức Phong" in text
     assert "quý IV năm 2026" in text
@@ -560,7 +565,7 @@ async def test_a_note_typed_without_diacritics_is_marked_for_the_office_in_the_r
     await s.send_text(OFFICER, "nv 1.6 vuong vi cho huyen huong dan")
     await s.press(OFFICER, "Lưu")
     await s.send_text(CHAIRMAN, "/xuatbaocao quý 4")
-    doc = Document(io.BytesIO([c for c in s.api.calls if c.method == "sendDocument"][-2].data))
+    doc = last_report(s)
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "cho huyen huong dan [ghi chú gõ không dấu — Văn phòng viết lại có dấu]" in text
 
@@ -578,5 +583,5 @@ async def test_a_report_overlapping_a_longer_one_in_part_is_said_not_silently_dr
     assert "Tiếp nhận 120" in shown  # the week is not added (one of its days is November's)…
     assert "30/11/2026 – 06/12/2026 trùng một phần" in shown  # …and the summary says so
     await s.send_text(CHAIRMAN, "/xuatbaocao quý 4")
-    doc = Document(io.BytesIO([c for c in s.api.calls if c.method == "sendDocument"][-2].data))
+    doc = last_report(s)
     assert "từ 30/11/2026 đến 06/12/2026 chưa được cộng" in "\n".join(p.text for p in doc.paragraphs)
