@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.config import load_settings  # noqa: E402
 from bot.core.clock import ManualClock  # noqa: E402
-from bot.session import OfflineSession  # noqa: E402
+from bot.offline.session import OfflineSession  # noqa: E402
 from tests.conftest import FRIDAY, OFFICE, OFFICER, ONESTOP, STRANGER, add_people, import_seed_plan  # noqa: E402
 from tests.hostile import FORGED, random_message, unsafe_tags  # noqa: E402
 

@@ -29,7 +29,7 @@ from bot.config import load_settings  # noqa: E402
 from bot.core.clock import ManualClock  # noqa: E402
 from bot.core.domain import UNIT_KEYS  # noqa: E402
 from bot.core.models import TaskSpec  # noqa: E402
-from bot.offline import OfflineBotAPI  # noqa: E402
+from bot.offline.botapi import OfflineBotAPI  # noqa: E402
 from storage import Database  # noqa: E402
 from storage.repositories import Repositories  # noqa: E402
 

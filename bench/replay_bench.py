@@ -44,7 +44,7 @@ from telegram import InlineKeyboardButton as B, InlineKeyboardMarkup
 from telegram.ext import TypeHandler
 import bot.app
 from bot.config import load_settings
-from bot.replay import load_script, run_replay
+from bot.offline.replay import load_script, run_replay
 
 KEYS = InlineKeyboardMarkup([[B("✅ Lưu", callback_data="s"), B("✏️ Sửa", callback_data="e"),
                               B("❌ Hủy", callback_data="c")]])
@@ -168,8 +168,8 @@ def kind(step: dict[str, Any]) -> str:
 async def in_process(db: Path, lines: list[dict[str, Any]], marks: tuple[int, ...]) -> None:
     from bot.config import load_settings
     from bot.core.clock import ManualClock
-    from bot.replay import parse_step
-    from bot.session import OfflineSession
+    from bot.offline.replay import parse_step
+    from bot.offline.session import OfflineSession
 
     settings = load_settings(env_file=None, db_path=db)
     first = datetime.fromisoformat(lines[0]["at"])
@@ -215,7 +215,7 @@ async def batched(db: Path, officers: int, batch: int = 50, rounds: int = 20) ->
     statement, handled side by side, their commits sharing the flush; against the same one at a time."""
     from bot.config import load_settings
     from bot.core.clock import ManualClock
-    from bot.session import OfflineSession
+    from bot.offline.session import OfflineSession
 
     settings = load_settings(env_file=None, db_path=db)
     session = OfflineSession(settings, ManualClock(datetime(2026, 11, 24, 9, 0, tzinfo=TZ), settings.tz))

@@ -99,7 +99,7 @@ async def _migrate(path: Path) -> None:
 
 
 async def measure(path: Path, commune: int, year: int) -> None:
-    from bot.summaries import SummaryService
+    from bot.services.summaries import SummaryService
     from handlers.summary import render_summary
     from storage.repositories import Repositories
 
@@ -120,7 +120,7 @@ async def measure(path: Path, commune: int, year: int) -> None:
         print(f"/tomtat one commune, {label:7s}: median {statistics.median(times):6.1f} ms, "
               f"max {max(times):6.1f} ms (target ≤ {target} ms); {len(text)} chars, "
               f"{summary.dossiers.reports_used} dossier reports combined")
-    from bot.report_files import report_files
+    from bot.documents.report_files import report_files
 
     first = date(year - 4, 1, 1)
     t0 = time.perf_counter()

@@ -10,14 +10,14 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot import redact
 from bot.config import Settings
 from bot.core.clock import Clock, SystemClock
-from bot.intake import Intake
-from bot.offline import OFFLINE_TOKEN
-from bot.retry import RetryingRequest
-from bot.safebot import ChatRateLimiter, SafeBot
-from bot.services import Services
+from bot.offline.botapi import OFFLINE_TOKEN
+from bot.services.container import Services
+from bot.serving.intake import Intake
+from bot.serving.retry import RetryingRequest
+from bot.serving.safebot import ChatRateLimiter, SafeBot
 from handlers.context import BotContext, CCHCApplication
 from handlers.menus import set_default_menu, sync_all
-from handlers.registry import register_handlers
+from handlers.routes import register_handlers
 from jobs.rebuild import rebuild_jobs
 
 log = logging.getLogger(__name__)

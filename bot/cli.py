@@ -306,7 +306,7 @@ def cmd_import_plan(args: argparse.Namespace) -> int:
         return EXIT_OK
 
     async def save(settings: Any, repos: Any) -> int:
-        from bot.services_plan import store_plan
+        from bot.services.plans import store_plan
 
         commune = await repos.communes.get_or_create(settings.commune_name)
         summary = await store_plan(repos, commune.id, plan, source_name=args.file.name)
@@ -400,8 +400,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     (start, end), now = _period(args.period), _now(args.now)
 
     async def build(settings: Any, repos: Any) -> int:
-        from bot.report_files import report_files
-        from bot.summaries import SummaryService
+        from bot.documents.report_files import report_files
+        from bot.services.summaries import SummaryService
 
         commune = await repos.communes.get_or_create(settings.commune_name)
         summary = await SummaryService(repos, settings.calendar()).build(commune.id, start, end, now)
@@ -423,7 +423,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     now = _now(args.now)
 
     async def build(settings: Any, repos: Any) -> int:
-        from bot.summaries import SummaryService
+        from bot.services.summaries import SummaryService
 
         commune = await repos.communes.get_or_create(settings.commune_name)
         summary = await SummaryService(repos, settings.calendar()).build(commune.id, start, end, now, unit=args.unit)
@@ -448,13 +448,13 @@ def cmd_summary(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     settings = _settings()
     if not settings.has_token:
-        from bot.console import demo_db_path, ensure_demo_db
+        from bot.offline.console import demo_db_path, ensure_demo_db
 
         db = demo_db_path()
         print(_t("console_demo", db=db), flush=True)
         _run(ensure_demo_db(db, settings))
         return _console(db, as_id=None)
-    from bot.serve import ServeError, serve
+    from bot.serving.serve import ServeError, serve
 
     _not_in_use(settings.db_path)
     _preflight(settings.db_path)
@@ -470,7 +470,7 @@ def cmd_console(args: argparse.Namespace) -> int:
 
 
 def _console(db: Path, as_id: int | None) -> int:
-    from bot.console import log_to_file, run_console
+    from bot.offline.console import log_to_file, run_console
 
     settings = _settings(db)
     _not_in_use(settings.db_path)
@@ -481,7 +481,7 @@ def _console(db: Path, as_id: int | None) -> int:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    from bot.replay import ReplayError, load_script, run_replay
+    from bot.offline.replay import ReplayError, load_script, run_replay
 
     settings = _settings(args.db)
     try:

@@ -1,1 +1,1 @@
-"""Telegram adapters: thin handlers (one service call, one render), registered in `handlers.registry`."""
+"""Telegram adapters: thin handlers (one service call, one render), registered in `handlers.routes`."""

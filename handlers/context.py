@@ -10,8 +10,8 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.core.models import Officer
 from bot.i18n import Translator, translator
-from bot.intake import Intake
-from bot.services import RequestState, Services
+from bot.services.container import RequestState, Services
+from bot.serving.intake import Intake
 
 
 class CCHCApplication(Application):

@@ -15,8 +15,8 @@ from bot.core.permissions import Perm, allowed
 from bot.core.plan_import import ImportedPlan, PlanImportError, read_plan
 from bot.core.plan_tables import KINDS
 from bot.i18n import render_note
-from bot.services_plan import store_plan
-from bot.tasks import may_report_on
+from bot.services.plans import store_plan
+from bot.services.tasks import may_report_on
 from bot.worker import off_loop
 from handlers.common import edit_html, esc, reply, send_html
 from handlers.context import BotContext

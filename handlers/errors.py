@@ -7,7 +7,7 @@ import uuid
 
 from telegram import Update
 
-from bot.intake import CURRENT
+from bot.serving.intake import CURRENT
 from handlers.context import BotContext
 
 log = logging.getLogger(__name__)

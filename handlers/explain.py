@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.core.summary import overdue_tasks
-from bot.explanations import answer_of
+from bot.services.explanations import answer_of
 from handlers.common import button, esc, notify, reply
 from handlers.context import BotContext
 from handlers.render import short

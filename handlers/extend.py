@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.extensions import Asked, request_of
+from bot.services.extensions import Asked, request_of
 from handlers.common import button, edit_html, esc, notify, reply
 from handlers.context import BotContext
 from handlers.render import short

@@ -16,7 +16,7 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot.core.permissions import COMMANDS, allowed
-from bot.intake import CURRENT
+from bot.serving.intake import CURRENT
 from handlers.common import deny, reply
 from handlers.context import BotContext, CCHCApplication
 from jobs import schedule_at
@@ -51,7 +51,7 @@ def _text(update: Update) -> str | None:
 
 
 async def store_raw(update: object, context: BotContext) -> None:
-    """The update is in the inbox already (`bot.intake` stored it before anything else); an update handed to
+    """The update is in the inbox already (`bot.serving.intake` stored it before anything else); an update handed to
     the Application some other way is stored here, so that none goes unrecorded."""
     if not isinstance(update, Update):
         return

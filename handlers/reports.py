@@ -1,6 +1,6 @@
 """Reporting in chat: free text → read-back → ✅ Lưu / ✏️ Sửa / ❌ Hủy; edits, /hoantac, drafts.
 
-Understand (core parser) → service (bot.reports) → storage → render (handlers.render) → reply.
+Understand (core parser) → service (bot.services.readbacks) → storage → render (handlers.render) → reply.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from bot.core.models import Officer
 from bot.core.parse import find_refs, parse_message, percent_over_100, prepare
 from bot.core.permissions import Perm, allowed
 from bot.core.text import fold
-from bot.reports import SaveOutcome
+from bot.services.readbacks import SaveOutcome
 from handlers.common import button, edit_html, esc, reply, send_html
 from handlers.context import BotContext
 from handlers.explain import maybe_answer

@@ -14,7 +14,7 @@ from bot.core.models import Officer
 from bot.core.parse import prepare
 from bot.core.permissions import Perm, allowed
 from bot.core.text import fold
-from bot.report_files import report_files
+from bot.documents.report_files import report_files
 from bot.worker import off_loop
 from handlers.common import button, esc, reply, reply_chat_id, requires, send_html
 from handlers.context import BotContext
@@ -119,7 +119,7 @@ async def bieudo(update: Update, context: BotContext) -> None:
 
 
 async def send_charts(update: Update, context: BotContext, officer: Officer, end: date) -> None:
-    from bot import charts
+    from bot.documents import charts
 
     services = context.services
     t = context.t

@@ -12,7 +12,7 @@ from bot.core.domain import AREA_KEYS, UNIT_KEYS, unit_key
 from bot.core.models import Officer, Task
 from bot.core.parse import fold_1to1
 from bot.core.permissions import Perm, allowed
-from bot.tasks import may_report_on
+from bot.services.tasks import may_report_on
 from handlers.common import esc, reply, requires, send_html
 from handlers.context import BotContext
 from handlers.render import short, task_detail, task_line

@@ -45,9 +45,9 @@ from bot.core.schedule import (
     slot_after,
     slot_before,
 )
+from bot.documents.report_files import report_files
 from bot.i18n import esc
-from bot.report_files import report_files
-from bot.tasks import OPEN, belongs_to
+from bot.services.tasks import OPEN, belongs_to
 from handlers.render.summary import render_summary
 from jobs import cancel, schedule_at
 from storage.backup import backup_to, prune

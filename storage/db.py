@@ -25,7 +25,7 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 @dataclass
 class UpdateMark:
-    """The incoming update being handled in this task (set by `bot.intake`): its inbox row, whether that row
+    """The incoming update being handled in this task (set by `bot.serving.intake`): its inbox row, whether that row
     is marked handled on disk yet, and whether handling it failed."""
 
     inbox_id: int
@@ -109,7 +109,7 @@ class Database:
 
     - a write outside an update being handled (jobs, the CLI, migrations) flushes before it returns;
     - a write while an update is handled does not: the bot flushes before anything visible leaves
-      (`bot.safebot`), the webhook before it answers, polling before it confirms the batch to Telegram. So
+      (`bot.serving.safebot`), the webhook before it answers, polling before it confirms the batch to Telegram. So
       the updates handled together share one flush, and a "saved" a person sees is on disk.
     """
 

@@ -11,7 +11,7 @@ import pytest
 
 from bot.config import Settings, load_settings
 from bot.core.clock import ManualClock
-from bot.session import OfflineSession
+from bot.offline.session import OfflineSession
 from storage import Database
 from storage.repositories import Repositories
 
@@ -96,7 +96,7 @@ def run_cli(tmp_path: Path) -> Iterator[object]:
 
 async def import_seed_plan(settings: Settings, year: int = 2026) -> None:
     from bot.core.plan_import import read_plan
-    from bot.services_plan import store_plan
+    from bot.services.plans import store_plan
 
     db = await Database.open(settings.db_path)
     repos = Repositories(db)

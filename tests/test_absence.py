@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from bot.core.absence import Leave, parse_absence
-from bot.session import OfflineSession
+from bot.offline.session import OfflineSession
 from tests.conftest import CHAIRMAN, OFFICER, TZ, last
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=TZ)  # a Tuesday

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from telegram.ext import CommandHandler
 
-from bot.session import OfflineSession
+from bot.offline.session import OfflineSession
 from tests.conftest import CHAIRMAN, OFFICE, OFFICER, STRANGER, last, texts
 
 

@@ -79,7 +79,7 @@ def test_production_application_is_built_with_retries_and_the_rate_limiter(tmp_p
     from telegram.ext import AIORateLimiter
 
     from bot.app import build_application
-    from bot.retry import RetryingRequest
+    from bot.serving.retry import RetryingRequest
 
     token = "123456789:AAH-production-token-abcdefghijkl"
     s = load_settings(env_file=None, token=token, db_path=tmp_path / "p.sqlite3", mode="webhook",

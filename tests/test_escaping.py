@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.session import OfflineSession
+from bot.offline.session import OfflineSession
 from tests.conftest import OFFICE
 from tests.hostile import unsafe_tags
 

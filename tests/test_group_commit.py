@@ -13,9 +13,9 @@ from telegram.error import TelegramError
 
 from bot.config import Settings
 from bot.core.clock import ManualClock
-from bot.intake import split_updates
-from bot.offline import VISIBLE_METHODS, SentCall
-from bot.session import OfflineSession
+from bot.offline.botapi import VISIBLE_METHODS, SentCall
+from bot.offline.session import OfflineSession
+from bot.serving.intake import split_updates
 from storage.db import Database
 from tests.conftest import CHAIRMAN, FRIDAY, OFFICE, OFFICER, ONESTOP, add_people, import_seed_plan
 
@@ -140,7 +140,7 @@ def test_getupdates_answer_is_split_into_each_update_as_the_text_it_arrived_as()
 
 
 async def test_polled_updates_are_stored_as_the_text_that_arrived(settings: Settings) -> None:
-    from bot.intake import poll
+    from bot.serving.intake import poll
 
     await add_people(settings)
     s = OfflineSession(settings, ManualClock(FRIDAY))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.session import OfflineSession
+from bot.offline.session import OfflineSession
 from tests.conftest import CHAIRMAN, OFFICE, OFFICER, texts
 
 GROUP = {"id": -100555, "type": "supergroup", "title": "UBND xã Đức Phong"}

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from bot.config import load_settings
 from bot.core.clock import ManualClock
-from bot.session import OfflineSession
+from bot.offline.session import OfflineSession
 from tests.conftest import FRIDAY, OFFICE, OFFICER, STRANGER, add_people, import_seed_plan
 from tests.hostile import COMMANDS, FORGED, NASTY, unsafe_tags
 

@@ -10,8 +10,8 @@ import pytest
 
 from bot.config import Settings
 from bot.core.clock import ManualClock
-from bot.intake import poll
-from bot.session import OfflineSession
+from bot.offline.session import OfflineSession
+from bot.serving.intake import poll
 from tests.conftest import FRIDAY, OFFICER, add_people, import_seed_plan, texts
 
 
@@ -101,7 +101,7 @@ async def test_polling_confirms_a_batch_only_after_it_is_committed(planned: Sett
                 await asyncio.sleep(0.01)
 
         s.app.services.sleep = lambda seconds: asyncio.sleep(0)  # type: ignore[assignment,return-value]
-        import bot.intake as intake_module
+        import bot.serving.intake as intake_module
 
         real_sleep = intake_module._sleep_or_stop
         intake_module._sleep_or_stop = lambda stop_, seconds: asyncio.sleep(0)  # type: ignore[assignment]
@@ -133,7 +133,7 @@ def test_file_downloads_follow_a_self_hosted_bot_api(tmp_path: Path) -> None:
 async def test_one_message_a_second_per_private_chat() -> None:
     import time
 
-    from bot.safebot import ChatRateLimiter
+    from bot.serving.safebot import ChatRateLimiter
 
     limiter = ChatRateLimiter(max_retries=0)
     stamps: dict[int, list[float]] = {1: [], 2: []}

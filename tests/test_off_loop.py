@@ -8,7 +8,7 @@ import itertools
 import time
 
 from bot.core.models import Task
-from bot.tasks import fuzzy_tasks
+from bot.services.tasks import fuzzy_tasks
 from bot.worker import off_loop
 
 WORDS = ["tuyên", "truyền", "cải", "cách", "hành", "chính", "kiểm", "soát", "thủ", "tục", "số", "hóa", "hồ", "sơ"]

@@ -11,7 +11,7 @@ import pytest
 from docx import Document
 
 from bot.core.clock import ManualClock
-from bot.session import OfflineSession
+from bot.offline.session import OfflineSession
 from tests.conftest import (
     CHAIRMAN,
     FRIDAY,

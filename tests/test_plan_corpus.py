@@ -187,7 +187,7 @@ async def test_the_office_corrects_a_column_in_the_preview_before_importing(
         session: object, tmp_path: object) -> None:
     from pathlib import Path
 
-    from bot.session import OfflineSession
+    from bot.offline.session import OfflineSession
     from tests.conftest import OFFICE, last
 
     s = session

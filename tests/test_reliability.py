@@ -15,8 +15,8 @@ from telegram.ext import CommandHandler
 
 from bot.config import Settings, load_settings
 from bot.core.clock import ManualClock
-from bot.offline import FaultPlan
-from bot.session import OfflineSession
+from bot.offline.botapi import FaultPlan
+from bot.offline.session import OfflineSession
 from storage import Database
 from storage.db import StorageError, load_migrations
 from tests.conftest import CHAIRMAN, FRIDAY, OFFICE, OFFICER, ONESTOP, STRANGER, add_people, import_seed_plan

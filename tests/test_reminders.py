@@ -10,8 +10,8 @@ import pytest
 
 from bot.config import Settings, load_settings
 from bot.core.clock import ManualClock
-from bot.offline import FaultPlan, SentCall
-from bot.session import OfflineSession
+from bot.offline.botapi import FaultPlan, SentCall
+from bot.offline.session import OfflineSession
 from storage import Database
 from tests.conftest import CHAIRMAN, OFFICE, OFFICER, ONESTOP, TZ, add_people, import_seed_plan
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.session import OfflineSession
+from bot.offline.session import OfflineSession
 from tests.conftest import CHAIRMAN, OFFICE, OFFICER, ONESTOP, STRANGER, last, texts
 
 

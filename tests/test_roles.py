@@ -10,7 +10,7 @@ import pytest
 
 from bot.core.permissions import COMMANDS, allowed, role_change_refusal
 from bot.i18n import translator
-from bot.session import OfflineSession
+from bot.offline.session import OfflineSession
 from tests.conftest import OFFICE, OFFICER, texts
 
 GROUP = {"id": -100777, "type": "supergroup", "title": "Nhóm xã"}

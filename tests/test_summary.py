@@ -15,7 +15,7 @@ from PIL import Image
 
 from bot.core.summary import combine_dossiers, dossier_rates
 from bot.i18n import translator
-from bot.session import OfflineSession
+from bot.offline.session import OfflineSession
 from handlers.summary import render_summary
 from tests.conftest import CHAIRMAN, OFFICER, ONESTOP, SEEDS, TZ, last
 
@@ -165,7 +165,7 @@ def test_impossible_periods_are_refused(words: str) -> None:
 
 def test_render_never_exceeds_telegram_limit(plan_session: OfflineSession) -> None:
     from bot.core.summary import DossierTotals, Progress
-    from bot.summaries import Summary
+    from bot.services.summaries import Summary
 
     task = plan_session  # only for the fixture's plan; build a synthetic summary with many long notes
     del task
@@ -494,7 +494,7 @@ def test_a_rate_is_over_the_reports_that_give_its_figures_only() -> None:
 
 
 def test_the_weekly_chart_spreads_monthly_reports_over_weeks_without_double_counting() -> None:
-    from bot.charts import spread_long_reports
+    from bot.documents.charts import spread_long_reports
 
     starts = [date(2026, 9, 28) + timedelta(weeks=i) for i in range(6)]  # 28/09 … 02/11
     rows = [row(1, "tu-phap", "2026-10-01", "2026-10-31", "2026-11-01", received=62),  # 2 a day
@@ -535,7 +535,7 @@ def test_report_command_writes_the_same_files_for_the_office_pc(run_cli: Any, tm
 async def test_a_body_outside_the_commune_is_named_by_the_plans_own_words(settings: Any, tmp_path: Path) -> None:
     from bot.core.clock import ManualClock
     from bot.core.plan_import import read_plan_lines
-    from bot.services_plan import store_plan
+    from bot.services.plans import store_plan
     from storage import Database
     from storage.repositories import Repositories
     from tests.conftest import FRIDAY, add_people

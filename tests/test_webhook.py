@@ -13,8 +13,8 @@ import httpx
 from bot.app import build_application, on_shutdown, on_startup
 from bot.config import load_settings
 from bot.core.clock import ManualClock
-from bot.offline import OfflineBotAPI
-from bot.serve import ServeError, check, webhook_server, webhook_url
+from bot.offline.botapi import OfflineBotAPI
+from bot.serving.serve import ServeError, check, webhook_server, webhook_url
 from tests.conftest import FRIDAY, OFFICER, STRANGER, add_people
 
 

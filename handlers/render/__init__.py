@@ -11,8 +11,8 @@ from bot.core.domain import UNITS_BY_KEY
 from bot.core.models import Task
 from bot.core.parse import COUNT_KEYS
 from bot.i18n import Translator, esc
-from bot.reports import first_ambiguous, saveable
-from bot.tasks import TaskView
+from bot.services.readbacks import first_ambiguous, saveable
+from bot.services.tasks import TaskView
 
 TITLE_CHARS = 70
 

@@ -9,7 +9,7 @@ from bot.core.absence import current_or_next
 from bot.core.domain import AREA_KEYS
 from bot.core.summary import KpiCheck, Progress, intake, previous_period, rates_not_computable
 from bot.i18n import Translator, esc
-from bot.summaries import Summary
+from bot.services.summaries import Summary
 from handlers.render import short
 
 MAX_CHARS = 4096

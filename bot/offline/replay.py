@@ -16,8 +16,8 @@ from typing import Any, TextIO
 from bot.config import Settings
 from bot.core.clock import ManualClock
 from bot.i18n import translator
-from bot.offline import VISIBLE_METHODS, SentCall
-from bot.session import OfflineSession, SessionError
+from bot.offline.botapi import VISIBLE_METHODS, SentCall
+from bot.offline.session import OfflineSession, SessionError
 
 
 class ReplayError(Exception):

@@ -15,8 +15,8 @@ from bot import redact
 from bot.app import CCHCApplication, build_application, on_shutdown, on_startup
 from bot.config import Settings
 from bot.i18n import translator
-from bot.intake import poll
-from bot.webhook import WebhookServer
+from bot.serving.intake import poll
+from bot.serving.webhook import WebhookServer
 
 log = logging.getLogger(__name__)
 

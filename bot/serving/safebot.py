@@ -1,7 +1,7 @@
 """The bot object every handler and job sends through (python-telegram-bot's `ExtBot`, extended):
 
 - before the first visible answer to an update, that update is marked handled in the inbox, durably, so that
-  a restart never handles twice something a person already saw an answer to (`bot.intake`);
+  a restart never handles twice something a person already saw an answer to (`bot.serving.intake`);
 - before anything visible leaves, every commit so far is flushed to disk (group commit, `storage.db`): a
   "saved" a person reads is on disk, and the updates handled meanwhile share the fsync;
 - a message Telegram rejects for its HTML ("can't parse entities": a name with "<3", a broken tag) is logged
@@ -22,7 +22,7 @@ from aiolimiter import AsyncLimiter
 from telegram.error import BadRequest
 from telegram.ext import AIORateLimiter, ExtBot
 
-from bot.intake import CURRENT
+from bot.serving.intake import CURRENT
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from typing import Any
 import tornado.httpserver
 import tornado.web
 
-from bot.intake import Intake
+from bot.serving.intake import Intake
 
 log = logging.getLogger(__name__)
 

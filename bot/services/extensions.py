@@ -10,7 +10,7 @@ from datetime import date, datetime
 from bot.core.dates import find_absolute_dates, nearest, safe_date
 from bot.core.models import Officer, Task
 from bot.core.text import fold
-from bot.tasks import TaskService, may_report_on
+from bot.services.tasks import TaskService, may_report_on
 from storage.repositories import Repositories
 
 ASKED, APPROVED, DECLINED = "extension_asked", "extension_approved", "extension_declined"

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.report_docx import report_docx
-from bot.report_xlsx import tasks_xlsx
-from bot.summaries import Summary
+from bot.documents.report_docx import report_docx
+from bot.documents.report_xlsx import tasks_xlsx
+from bot.services.summaries import Summary
 from bot.worker import off_loop
 from storage.repositories import Repositories
 

@@ -20,10 +20,10 @@ from typing import Any, TextIO
 
 from bot.config import Settings
 from bot.core.clock import ManualClock
-from bot.demo import load_demo_plan
 from bot.i18n import translator
-from bot.offline import VISIBLE_METHODS, SentCall
-from bot.session import OfflineSession, SessionError
+from bot.offline.botapi import VISIBLE_METHODS, SentCall
+from bot.offline.demo import load_demo_plan
+from bot.offline.session import OfflineSession, SessionError
 from storage import Database
 from storage.repositories import Repositories
 

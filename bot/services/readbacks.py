@@ -12,7 +12,7 @@ from bot.core.dossier import check, far_above_usual, late_without_apology
 from bot.core.models import Officer
 from bot.core.parse import ParseResult
 from bot.core.schedule import current_window
-from bot.tasks import TaskService, may_report_on, nearest_codes, supports_only
+from bot.services.tasks import TaskService, may_report_on, nearest_codes, supports_only
 from storage.repositories import NewerReport, Repositories
 
 DUPLICATE_WINDOW = timedelta(days=3)

@@ -14,9 +14,9 @@ from openpyxl.utils import get_column_letter
 
 from bot.core.parse import COUNT_KEYS
 from bot.core.summary import combine_dossiers
+from bot.documents.report_docx import _units, period_name, state_words
 from bot.i18n import translator
-from bot.report_docx import _units, period_name, state_words
-from bot.summaries import Summary
+from bot.services.summaries import Summary
 
 HEAD = Font(bold=True)
 FILL = PatternFill("solid", fgColor="DDEBF7")

@@ -10,7 +10,7 @@ from datetime import datetime
 from bot.core.models import Officer, Task
 from bot.core.permissions import Perm, allowed
 from bot.core.text import fold
-from bot.tasks import TaskService, belongs_to
+from bot.services.tasks import TaskService, belongs_to
 from storage.repositories import Repositories
 
 ASKED, ANSWER = "explain_asked", "explanation"

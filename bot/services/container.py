@@ -12,12 +12,12 @@ from bot.config import Settings
 from bot.core.clock import Clock
 from bot.core.models import Commune, Officer
 from bot.core.workdays import WorkCalendar
-from bot.explanations import ExplanationService
-from bot.extensions import ExtensionService
 from bot.i18n import Translator, translator
-from bot.reports import ReportService
-from bot.summaries import SummaryService
-from bot.tasks import TaskService
+from bot.services.explanations import ExplanationService
+from bot.services.extensions import ExtensionService
+from bot.services.readbacks import ReportService
+from bot.services.summaries import SummaryService
+from bot.services.tasks import TaskService
 from storage.db import Database, StorageError
 from storage.lock import DatabaseInUse, DatabaseLock
 from storage.repositories import Repositories

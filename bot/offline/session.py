@@ -18,7 +18,7 @@ from telegram.ext import Job
 from bot.app import CCHCApplication, build_application, on_shutdown, on_startup
 from bot.config import Settings
 from bot.core.clock import ManualClock
-from bot.offline import FaultPlan, OfflineBotAPI, SentCall
+from bot.offline.botapi import FaultPlan, OfflineBotAPI, SentCall
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ class OfflineSession:
         return {"id": int(user["id"]), "type": "private", "first_name": user.get("name", "")}
 
     async def _process(self, data: dict[str, Any]) -> None:
-        """As Telegram would deliver it: stored in the inbox first, then handled (`bot.intake`)."""
+        """As Telegram would deliver it: stored in the inbox first, then handled (`bot.serving.intake`)."""
         data["update_id"] = next(self._update_ids)
         await self.app.intake.submit([data])
         await self.app.intake.drain_refusals()

@@ -1,4 +1,4 @@
-"""The periodic CCHC report as a commune sends it upward: the state form (`bot.report_form`) with the
+"""The periodic CCHC report as a commune sends it upward: the state form (`bot.documents.report_form`) with the
 structure of the seed report (báo cáo CCHC 7 tháng Phổ An): the opening naming the upper level's request,
 I. results by area as a narrative of the tasks' states and the officers' own notes, the dossier paragraph
 in the seed's wording, II. assessment with the facts the data supports and marked places for the
@@ -15,14 +15,14 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from bot import report_form as form
 from bot.core.dates import month_end, quarter_bounds
 from bot.core.domain import AREA_KEYS
 from bot.core.models import Task
 from bot.core.summary import intake
 from bot.core.text import fold
+from bot.documents import report_form as form
 from bot.i18n import LOCALES_DIR, Translator, translator
-from bot.summaries import Summary
+from bot.services.summaries import Summary
 
 ROMAN_Q = {1: "I", 2: "II", 3: "III", 4: "IV"}
 

@@ -3,11 +3,11 @@ received, and handled from there.
 
 - Polling (`poll`): a batch from getUpdates is committed in one statement, and only then is the next offset
   asked for (which is what tells Telegram the batch was delivered).
-- Webhook (`bot.webhook`): the request is answered after the update is committed and handled.
+- Webhook (`bot.serving.webhook`): the request is answered after the update is committed and handled.
 - Offline (console, replay, tests): `OfflineSession` submits through the same `Intake.submit`.
 - At start, `recover` handles every stored update that was not handled yet, oldest first, once.
 
-An update is marked handled durably before the bot's first visible answer to it (see `bot.safebot`), so an
+An update is marked handled durably before the bot's first visible answer to it (see `bot.serving.safebot`), so an
 update is handled again after a crash only if nobody saw anything of it yet; the read-back it made the first
 time is found again by its inbox id, so nothing is doubled.
 
@@ -33,7 +33,7 @@ from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
 from bot.i18n import translator
-from bot.services import Services
+from bot.services.container import Services
 from storage.db import CURRENT_UPDATE, UpdateMark
 from storage.repositories import InboxRow
 

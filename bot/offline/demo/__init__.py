@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.core.plan_import import read_plan
-from bot.services_plan import store_plan
+from bot.services.plans import store_plan
 from storage.repositories import Repositories
 
 DEMO_PLAN = Path(__file__).with_name("ke-hoach-cchc-duc-phong.md")

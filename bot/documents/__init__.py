@@ -1,0 +1,1 @@
+"""Documents people receive: the periodic report (.docx in the state form, .xlsx) and charts (PNG)."""
