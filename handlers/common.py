@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
@@ -14,12 +13,11 @@ from telegram.error import BadRequest, Forbidden
 from bot.core.models import Officer
 from bot.core.permissions import Perm, allowed
 from bot.i18n import esc
+from handlers import callbacks
 from handlers.context import BotContext
 
 Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
-
-
-
+P = TypeVar("P", bound=callbacks.Payload)
 
 async def reply(
     update: Update, context: BotContext, key: str, *, markup: InlineKeyboardMarkup | None = None,
@@ -112,12 +110,13 @@ async def edit_html(
 
 
 def button(
-    update: Update, context: BotContext, pattern: str
-) -> tuple[CallbackQuery, Officer, re.Match[str] | None] | None:
-    """A registered officer's button press and its callback data matched against `pattern`
-    (None when it is not one; the match is None when the data does not fit)."""
+    update: Update, context: BotContext, *types: type[P]
+) -> tuple[CallbackQuery, Officer, P | None] | None:
+    """A registered officer's button press and its payload when it is one of `types` (None when it is not a
+    press; the payload is None when the data is stale or forged)."""
     query = update.callback_query
     officer = context.officer
     if query is None or officer is None or not query.data:
         return None
-    return query, officer, re.fullmatch(pattern, query.data)
+    payload = callbacks.decode(query.data)
+    return query, officer, payload if isinstance(payload, types) else None

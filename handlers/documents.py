@@ -18,6 +18,8 @@ from bot.i18n import render_note
 from bot.services.plans import store_plan
 from bot.services.tasks import may_report_on
 from bot.worker import off_loop
+from handlers import callbacks
+from handlers.callbacks import PlanColumn, PlanColumnKind, PlanDecision
 from handlers.common import edit_html, esc, reply, send_html
 from handlers.context import BotContext
 
@@ -63,10 +65,10 @@ async def document(update: Update, context: BotContext) -> None:
 
 def _preview_buttons(context: BotContext, plan: ImportedPlan, token: str) -> InlineKeyboardMarkup:
     t = context.t
-    rows = [[InlineKeyboardButton(t("button.import"), callback_data=f"plan:ok:{token}"),
-             InlineKeyboardButton(t("button.cancel"), callback_data=f"plan:no:{token}")]]
+    rows = [[PlanDecision("ok", token).button(t("button.import")),
+             PlanDecision("no", token).button(t("button.cancel"))]]
     if plan.tables:  # columns read by their header or their content: the office may correct them
-        rows.append([InlineKeyboardButton(t("plan.fix_columns"), callback_data=f"plan:cols:{token}")])
+        rows.append([PlanDecision("cols", token).button(t("plan.fix_columns"))])
     return InlineKeyboardMarkup(rows)
 
 
@@ -111,17 +113,19 @@ async def plan_button(update: Update, context: BotContext) -> None:
         await query.answer(t("misc.forbidden"), show_alert=True)
         return
     services = context.services
-    if query.data.startswith(("plan:cols:", "plan:col:", "plan:set:")):
-        await _column_button(update, context, officer)
+    m = callbacks.decode(query.data)
+    if isinstance(m, PlanColumn | PlanColumnKind) or (isinstance(m, PlanDecision) and m.action == "cols"):
+        await _column_button(update, context, officer, m)
         return
-    m = re.fullmatch(r"plan:(ok|no):([0-9a-f]{8})", query.data)
-    preview = await services.repos.plan_previews.take(m.group(2), officer.id) if m else None
+    if not isinstance(m, PlanDecision):
+        m = None
+    preview = await services.repos.plan_previews.take(m.token, officer.id) if m else None
     if m is None or preview is None or (
             services.clock.now() - datetime.fromisoformat(preview["created_at"]) > PREVIEW_TTL):
         await query.answer(t("plan.expired"), show_alert=True)
         return
     chat_id, message_id = query.message.chat.id, query.message.message_id
-    if m.group(1) == "no":
+    if m.action == "no":
         await edit_html(context, chat_id, message_id, t("plan.cancelled"))
         await query.answer()
         return
@@ -134,39 +138,39 @@ async def plan_button(update: Update, context: BotContext) -> None:
     await query.answer(t("plan.imported_toast"))
 
 
-async def _column_button(update: Update, context: BotContext, officer: Officer) -> None:
+async def _column_button(update: Update, context: BotContext, officer: Officer,
+                         m: PlanDecision | PlanColumn | PlanColumnKind) -> None:
     """plan:cols:TOKEN (which column?) · plan:col:TOKEN:T:C (read it as?) · plan:set:TOKEN:T:C:K (so be it:
     the file is read again with the correction and the preview shown anew)."""
     query = update.callback_query
     assert query is not None and query.data is not None and query.message is not None
     t = context.t
-    m = re.fullmatch(r"plan:(cols|col|set):([0-9a-f]{8})(?::(\d{1,2}):(\d{1,2}))?(?::(\d{1,2}))?", query.data)
     services = context.services
-    preview = await services.repos.plan_previews.get(m.group(2), officer.id) if m else None
-    if m is None or preview is None or (
+    preview = await services.repos.plan_previews.get(m.token, officer.id)
+    if preview is None or (
             services.clock.now() - datetime.fromisoformat(preview["created_at"]) > PREVIEW_TTL):
         await query.answer(t("plan.expired"), show_alert=True)
         return
-    token = m.group(2)
+    token = m.token
     chat_id, message_id = query.message.chat.id, query.message.message_id
     columns: dict[str, str] = json.loads(preview["columns"]) if preview.get("columns") else {}
-    if m.group(1) == "set" and m.group(5) is not None and int(m.group(5)) < len(KINDS):
-        columns[f"{m.group(3)}:{m.group(4)}"] = KINDS[int(m.group(5))]
+    if isinstance(m, PlanColumnKind) and m.kind < len(KINDS):
+        columns[f"{m.table}:{m.column}"] = KINDS[m.kind]
         await services.repos.plan_previews.set_columns(token, columns)
     plan = await _read(update, context, preview["file_id"], preview["filename"], preview["year"], columns or None)
     if plan is None:
         await query.answer()
         return
-    if m.group(1) == "cols":
+    if isinstance(m, PlanDecision):
         rows = [[InlineKeyboardButton(t("plan.column_button", table=number + 1, n=j + 1, kind=t(f"plan.kind_{k}")),
-                                      callback_data=f"plan:col:{token}:{number}:{j}")]
+                                      callback_data=PlanColumn(token, number, j).encode())]
                 for number, cols in plan.tables for j, k in cols.items()][:40]
         await edit_html(context, chat_id, message_id, t("plan.pick_column"), InlineKeyboardMarkup(rows))
-    elif m.group(1) == "col":
-        where = f"{token}:{m.group(3)}:{m.group(4)}"
-        pick = [InlineKeyboardButton(t(f"plan.kind_{k}"), callback_data=f"plan:set:{where}:{i}")
+    elif isinstance(m, PlanColumn):
+        pick = [InlineKeyboardButton(t(f"plan.kind_{k}"),
+                                     callback_data=PlanColumnKind(token, m.table, m.column, i).encode())
                 for i, k in enumerate(KINDS)]
-        await edit_html(context, chat_id, message_id, t("plan.pick_kind", n=int(m.group(4)) + 1),
+        await edit_html(context, chat_id, message_id, t("plan.pick_kind", n=m.column + 1),
                         InlineKeyboardMarkup([pick[i:i + 3] for i in range(0, len(pick), 3)]))
     else:
         await edit_html(context, chat_id, message_id, preview_text(context, plan),

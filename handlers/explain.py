@@ -7,17 +7,16 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.core.summary import overdue_tasks
 from bot.services.explanations import answer_of
+from handlers.callbacks import ExplainAsk, ExplainMenu
 from handlers.common import button, esc, notify, reply
 from handlers.context import BotContext
 from handlers.render import short
 
-#: callback data: "gt:m" the list of overdue tasks, "gt:a:<task id>" ask about one
-MENU, ASK = "gt:m", "gt:a:{id}"
 LIST_MAX = 10
 
 
 async def explain_button(update: Update, context: BotContext) -> None:
-    pressed = button(update, context, r"gt:(?:m|a:(?P<id>\d{1,9}))")
+    pressed = button(update, context, ExplainMenu, ExplainAsk)
     if pressed is None:
         return
     query, officer, m = pressed
@@ -27,17 +26,18 @@ async def explain_button(update: Update, context: BotContext) -> None:
         await query.answer(t("misc.forbidden"), show_alert=True)
         return
     now = services.clock.now()
-    if m.group("id") is None:  # the list
+    if isinstance(m, ExplainMenu):  # the list
         late = overdue_tasks(await services.tasks.all(officer.commune_id), now.date(), services.calendar)
         await query.answer()
         if not late:
             await reply(update, context, "explain.none_overdue")
             return
         rows = [[InlineKeyboardButton(f"{x.task.code} · {short(x.task.title, 30)}",
-                                      callback_data=ASK.format(id=x.task.id))] for x in late[:LIST_MAX]]
+                                      callback_data=ExplainAsk(x.task.id).encode())] for x in late[:LIST_MAX]]
         await reply(update, context, "explain.pick", markup=InlineKeyboardMarkup(rows))
         return
-    request = await services.explanations.ask(officer, int(m.group("id")), now)
+    assert isinstance(m, ExplainAsk)
+    request = await services.explanations.ask(officer, m.task_id, now)
     if request is None:
         await query.answer(t("misc.forbidden"), show_alert=True)
         return

@@ -4,9 +4,10 @@ the old one."""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 
 from bot.services.extensions import Asked, request_of
+from handlers.callbacks import ExtensionDecision
 from handlers.common import button, edit_html, esc, notify, reply
 from handlers.context import BotContext
 from handlers.render import short
@@ -28,8 +29,8 @@ async def maybe_request(update: Update, context: BotContext, text: str) -> bool:
     for chairman in asked.deciders:
         t = services.t(chairman)
         markup = InlineKeyboardMarkup([[
-            InlineKeyboardButton(t("extension.yes"), callback_data=f"gh:y:{asked.history_id}"),
-            InlineKeyboardButton(t("extension.no"), callback_data=f"gh:n:{asked.history_id}")]])
+            ExtensionDecision("y", asked.history_id).button(t("extension.yes")),
+            ExtensionDecision("n", asked.history_id).button(t("extension.no"))]])
         old = t.date(task.due_date) if task.due_date else "—"
         await notify(context, chairman, t(
             "extension.ask", name=esc(officer.name), code=esc(task.code), title=esc(short(task.title, 80)),
@@ -39,7 +40,7 @@ async def maybe_request(update: Update, context: BotContext, text: str) -> bool:
 
 
 async def decision_button(update: Update, context: BotContext) -> None:
-    pressed = button(update, context, r"gh:(?P<yes>[yn]):(?P<id>\d{1,12})")
+    pressed = button(update, context, ExtensionDecision)
     if pressed is None:
         return
     query, officer, m = pressed
@@ -48,7 +49,7 @@ async def decision_button(update: Update, context: BotContext) -> None:
         await query.answer(t("misc.forbidden"), show_alert=True)
         return
     services = context.services
-    decided = await services.extensions.decide(officer, int(m.group("id")), m.group("yes") == "y",
+    decided = await services.extensions.decide(officer, m.history_id, m.answer == "y",
                                                services.clock.now())
     if isinstance(decided, str):
         await query.answer(t(f"extension.{decided}"), show_alert=True)

@@ -14,9 +14,11 @@ from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 
 from bot.core.parse import DossierFigures, ParseResult, ProgressItem, parse_message
+from handlers import callbacks
+from handlers.callbacks import FormCancel, FormDossier, FormProgress, FormSkip, FormTask
 from handlers.common import esc, reply, send_html
 from handlers.context import BotContext
 from handlers.readback_send import send_readback
@@ -34,9 +36,9 @@ async def baocao(update: Update, context: BotContext) -> None:
         return
     t = context.t
     own = await context.services.tasks.own_open(officer)
-    rows = [[InlineKeyboardButton(f"{x.code} {short(x.title, 40)}", callback_data=f"f:t:{x.id}")] for x in own[:8]]
-    rows.append([InlineKeyboardButton(t("form.dossier_button"), callback_data="f:d")])
-    rows.append([InlineKeyboardButton(t("button.cancel"), callback_data="f:x")])
+    rows = [[FormTask(x.id).button(f"{x.code} {short(x.title, 40)}")] for x in own[:8]]
+    rows.append([FormDossier().button(t("form.dossier_button"))])
+    rows.append([FormCancel().button(t("button.cancel"))])
     services = context.services
     await services.repos.forms.put(officer.id, {"step": "pick"}, services.clock.now())
     await send_html(update, context, t("form.pick_task"), markup=InlineKeyboardMarkup(rows))
@@ -67,36 +69,35 @@ async def form_button(update: Update, context: BotContext) -> None:
         return
     async with _form(context) as form:
         t = context.t
-        data = query.data
+        data = callbacks.decode(query.data)
         await query.answer()
         if form is None:
             await send_html(update, context, t("form.expired"))
             return
-        if data == "f:x":
+        if isinstance(data, FormCancel):
             form.clear()
             await send_html(update, context, t("form.cancelled"))
             return
-        if data == "f:d":
+        if isinstance(data, FormDossier):
             form.clear()
             form.update(step="dossier", index=0, counts={})
             await _ask_dossier(update, context, form)
             return
-        m = re.fullmatch(r"f:t:(\d+)", data)
-        if m and form.get("step") == "pick":
-            task = await context.services.repos.tasks.by_id(int(m.group(1)))
+        if isinstance(data, FormTask) and form.get("step") == "pick":
+            task = await context.services.repos.tasks.by_id(data.task_id)
             if task is None or task.commune_id != officer.commune_id:
                 return
             form.update(step="progress", task_id=task.id, code=task.code)
-            buttons = [InlineKeyboardButton(f"{p}%", callback_data=f"f:p:{p}") for p in PERCENT_CHOICES]
+            buttons = [FormProgress(str(p)).button(f"{p}%") for p in PERCENT_CHOICES]
             await send_html(update, context, t("form.pick_progress", code=esc(task.code), title=esc(short(task.title))),
                             markup=InlineKeyboardMarkup([buttons, [
-                                InlineKeyboardButton(t("form.blocked"), callback_data="f:p:blocked"),
-                                InlineKeyboardButton(t("form.not_started"), callback_data="f:p:not_started"),
+                                FormProgress("blocked").button(t("form.blocked")),
+                                FormProgress("not_started").button(t("form.not_started")),
                             ]]))
             return
-        m = re.fullmatch(r"f:p:(\d+|blocked|not_started)", data)
-        if m and form.get("step") == "progress":
-            value = m.group(1)
+        if isinstance(data, FormProgress) and form.get("step") == "progress" and (
+                data.value in ("blocked", "not_started") or (data.value.isdigit() and int(data.value) <= 100)):
+            value = data.value
             if value.isdigit():
                 form["percent"] = int(value)
                 form["status"] = "done" if value == "100" else "in_progress"
@@ -106,12 +107,12 @@ async def form_button(update: Update, context: BotContext) -> None:
             form["step"] = "date"
             await send_html(update, context, t("form.ask_date"), markup=_skip(t("form.skip")))
             return
-        if data == "f:s":
+        if isinstance(data, FormSkip):
             await _skip_step(update, context, form)
 
 
 def _skip(label: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data="f:s")]])
+    return InlineKeyboardMarkup([[FormSkip().button(label)]])
 
 
 async def _skip_step(update: Update, context: BotContext, form: dict[str, Any]) -> None:

@@ -8,7 +8,7 @@ import secrets
 from collections.abc import Callable
 from datetime import timedelta
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.helpers import create_deep_linked_url
 
 from bot.core.domain import ROLES
@@ -16,6 +16,7 @@ from bot.core.models import Officer
 from bot.core.permissions import Perm, allowed
 from bot.core.text import fold
 from bot.i18n import translator
+from handlers.callbacks import InviteRole, InviteUnit
 from handlers.common import button, deny, edit_html, esc, notify, reply, requires, send_html
 from handlers.context import BotContext
 from handlers.readback_send import forged
@@ -81,7 +82,7 @@ async def moi(update: Update, context: BotContext) -> None:
 
 async def invite_button(update: Update, context: BotContext) -> None:
     """mv:r:ROLE (a role was chosen: now the unit) · mv:u:ROLE:UNIT (create; UNIT "-" for none)."""
-    pressed = button(update, context, r"mv:r:(?P<role>\w+)|mv:u:(?P<role2>\w+):(?P<unit>[\w-]+)")
+    pressed = button(update, context, InviteRole, InviteUnit)
     if pressed is None:
         return
     query, officer, m = pressed
@@ -90,16 +91,16 @@ async def invite_button(update: Update, context: BotContext) -> None:
         await deny(update, context, Perm.INVITE, "moi")
         return
     names = await context.services.repos.communes.unit_names(officer.commune_id)
-    role = (m.group("role") or m.group("role2")) if m else None
-    unit = m.group("unit") if m else None
+    role = m.role if isinstance(m, InviteRole | InviteUnit) else None
+    unit = m.unit if isinstance(m, InviteUnit) else None
     if role not in ROLES or (unit is not None and unit != "-" and unit not in names):
         await forged(update, context)
         return
     assert role is not None and query.message is not None
     t = context.t
     if unit is None:
-        rows = [[InlineKeyboardButton(name, callback_data=f"mv:u:{role}:{key}")] for key, name in names.items()]
-        rows.append([InlineKeyboardButton(t("invite.no_unit"), callback_data=f"mv:u:{role}:-")])
+        rows = [[InviteUnit(role, key).button(name)] for key, name in names.items()]
+        rows.append([InviteUnit(role, "-").button(t("invite.no_unit"))])
         await edit_html(context, query.message.chat.id, query.message.message_id,
                         t("invite.pick_unit", role=t(f"role.{role}")), InlineKeyboardMarkup(rows))
         await query.answer()
@@ -122,7 +123,7 @@ def _leading(words: list[str], read: Callable[[str], str | None], longest: int =
 
 def _role_buttons(context: BotContext) -> InlineKeyboardMarkup:
     t = context.t
-    return InlineKeyboardMarkup([[InlineKeyboardButton(t(f"role.{r}"), callback_data=f"mv:r:{r}")] for r in ROLES])
+    return InlineKeyboardMarkup([[InviteRole(r).button(t(f"role.{r}"))] for r in ROLES])
 
 
 async def _create(context: BotContext, officer: Officer, role: str, unit: str | None, days: int,

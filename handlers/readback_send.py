@@ -4,11 +4,11 @@ forged button: shared by free-text reports, the guided form and quick updates.""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from telegram import Message, Update
 from telegram.error import Forbidden
 
+from bot.core.readback import ReadbackRecord
 from handlers.common import reply, send_html
 from handlers.context import BotContext
 from handlers.render import readback_buttons, readback_text
@@ -16,15 +16,15 @@ from jobs import schedule_at
 from jobs.readbacks import expire_readback
 
 
-async def send_readback(update: Update, context: BotContext, pending: dict[str, Any], *, in_group: bool) -> None:
+async def send_readback(update: Update, context: BotContext, pending: ReadbackRecord, *, in_group: bool) -> None:
     services = context.services
-    text = readback_text(context.t, pending["payload"])
+    text = readback_text(context.t, pending.payload)
     markup = readback_buttons(context.t, pending)
     sent: Message | None = None
     if in_group:  # read-backs go to the private chat so the group stays quiet
         try:
             sent = await context.bot.send_message(
-                pending["chat_id"], text, parse_mode="HTML", reply_markup=markup
+                pending.chat_id, text, parse_mode="HTML", reply_markup=markup
             )
             await reply(update, context, "group.moved_private")
         except Forbidden:
@@ -32,10 +32,10 @@ async def send_readback(update: Update, context: BotContext, pending: dict[str, 
     if sent is None:
         sent = await send_html(update, context, text, markup=markup)
     if sent is not None:
-        await services.repos.pending.update(pending["id"], bot_message_id=sent.message_id, chat_id=sent.chat.id)
+        await services.reports.shown(pending, sent.chat.id, sent.message_id)
     if markup is not None:
         when = services.clock.now() + timedelta(minutes=services.settings.readback_minutes)
-        schedule_at(context.application, expire_readback, when, f"readback:{pending['id']}", pending["id"])
+        schedule_at(context.application, expire_readback, when, f"readback:{pending.id}", pending.id)
 
 
 async def forged(update: Update, context: BotContext) -> None:

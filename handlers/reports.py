@@ -7,17 +7,19 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from typing import Any, TypeVar
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 
 from bot.core.absence import parse_absence
 from bot.core.models import Officer
 from bot.core.parse import find_refs, parse_message, percent_over_100, prepare
 from bot.core.permissions import Perm, allowed
+from bot.core.readback import ReadbackRecord
 from bot.core.text import fold
 from bot.services.readbacks import SaveOutcome
+from handlers.callbacks import EditChoice, PickTask, ReadbackPress, UndoChoice
 from handlers.common import button, edit_html, esc, reply, send_html
 from handlers.context import BotContext
 from handlers.explain import maybe_answer
@@ -37,6 +39,7 @@ from handlers.tasks import my_tasks, one_task
 from jobs import cancel
 
 log = logging.getLogger(__name__)
+R = TypeVar("R", ReadbackPress, PickTask, EditChoice, UndoChoice)
 
 # "nhiệm vụ của em là gì", "em phải làm gì": two searches, never `.*` between words (linear on any input)
 _TASK_WORD = re.compile(r"\b(?:nhiem vu|viec|cong viec)\b")
@@ -99,41 +102,30 @@ async def text_message(update: Update, context: BotContext) -> None:
 
 
 async def _own_press(
-    update: Update, context: BotContext, pattern: str
-) -> tuple[CallbackQuery, re.Match[str], dict[str, Any], Officer] | None:
-    """A button press on the presser's own read-back: (query, match, read-back, officer), or None."""
-    found = await _own_pending(update, context, pattern)
-    query = update.callback_query
-    if found is None or query is None:
-        return None
-    return (query, *found)
-
-
-async def _own_pending(
-    update: Update, context: BotContext, pattern: str
-) -> tuple[re.Match[str], dict[str, Any], Officer] | None:
-    """The read-back a button speaks of (its id is the pattern's first number), if it is the presser's
-    own; stale or forged data is audited and answered, and None returned."""
-    pressed = button(update, context, pattern)
+    update: Update, context: BotContext, kind: type[R]
+) -> tuple[CallbackQuery, R, ReadbackRecord, Officer] | None:
+    """A button press on the presser's own read-back: (query, payload, read-back, officer), or None: stale or
+    forged data is audited and answered."""
+    pressed = button(update, context, kind)
     if pressed is None:
         return None
-    _, officer, m = pressed
-    pending = await context.services.repos.pending.get(int(m.group("id"))) if m else None
-    if m is None or pending is None or pending["officer_id"] != officer.id:
+    query, officer, m = pressed
+    pending = await context.services.reports.get(m.readback_id) if m else None
+    if m is None or pending is None or pending.officer_id != officer.id:
         await forged(update, context)
         return None
-    return m, pending, officer
+    return query, m, pending, officer
 
 
 async def readback_button(update: Update, context: BotContext) -> None:
-    pressed = await _own_press(update, context, r"rb:(save|force|edit|cancel):(?P<id>\d+)")
+    pressed = await _own_press(update, context, ReadbackPress)
     if pressed is None:
         return
     query, m, pending, officer = pressed
     services = context.services
-    action = m.group(1)
+    action = m.action
     t = context.t
-    chat_id, message_id = pending["chat_id"], pending["bot_message_id"] or (
+    chat_id, message_id = pending.chat_id, pending.bot_message_id or (
         query.message.message_id if query.message else 0)
     if action in ("save", "force"):
         outcome = await services.reports.save(pending, officer, services.clock.now(), force=action == "force")
@@ -146,40 +138,37 @@ async def readback_button(update: Update, context: BotContext) -> None:
                 old = counts_text(t, outcome.replaces) or "—"
                 lines.append(t("readback.confirm_replace", old=esc(old)))
             markup = InlineKeyboardMarkup([[
-                InlineKeyboardButton(t("button.save_anyway"), callback_data=f"rb:force:{pending['id']}"),
-                InlineKeyboardButton(t("button.cancel"), callback_data=f"rb:cancel:{pending['id']}")]])
+                ReadbackPress("force", pending.id).button(t("button.save_anyway")),
+                ReadbackPress("cancel", pending.id).button(t("button.cancel"))]])
             await edit_html(context, chat_id, message_id,
-                            readback_text(t, pending["payload"]) + "\n\n" + "\n".join(lines), markup)
+                            readback_text(t, pending.payload) + "\n\n" + "\n".join(lines), markup)
             await query.answer()
             return
-        lines = [readback_text(t, pending["payload"], "saved")]
+        lines = [readback_text(t, pending.payload, "saved")]
         if outcome.duplicates:
             lines.append(t("readback.duplicates", codes=", ".join(outcome.duplicates)))
         if outcome.dossier_duplicate:
             lines.append(t("readback.dossier_duplicate"))
         await edit_html(context, chat_id, message_id, "\n".join(lines))
         await query.answer(t("readback.saved_toast"))
-        _cancel_expiry(context, pending["id"])
+        _cancel_expiry(context, pending.id)
     elif action == "cancel":
         already = await services.reports.cancel(pending)
         if already:
             await query.answer(t(f"readback.already_{already}"), show_alert=True)
             return
-        await edit_html(context, chat_id, message_id, readback_text(t, pending["payload"], "cancelled"))
+        await edit_html(context, chat_id, message_id, readback_text(t, pending.payload, "cancelled"))
         await query.answer(t("readback.cancelled_toast"))
-        _cancel_expiry(context, pending["id"])
+        _cancel_expiry(context, pending.id)
     else:
-        editing = (await services.repos.pending.transition(pending["id"], "pending", "editing")
-                   or await services.repos.pending.transition(pending["id"], "draft", "editing"))
-        if editing is None:  # saved, cancelled or replaced meanwhile
-            fresh = await services.repos.pending.get(pending["id"])
-            state = fresh["state"] if fresh is not None else pending["state"]
-            await query.answer(t(f"readback.already_{state}"), show_alert=True)
+        editing = await services.reports.begin_edit(pending)
+        if isinstance(editing, str):  # saved, cancelled or replaced meanwhile
+            await query.answer(t(f"readback.already_{editing}"), show_alert=True)
             return
         await edit_html(context, chat_id, message_id,
-                        readback_text(t, pending["payload"], "editing") + "\n" + t("readback.edit_hint"))
+                        readback_text(t, pending.payload, "editing") + "\n" + t("readback.edit_hint"))
         await query.answer()
-        _cancel_expiry(context, pending["id"])
+        _cancel_expiry(context, pending.id)
 
 
 def _confirmation_lines(t: Any, outcome: SaveOutcome) -> list[str]:
@@ -197,30 +186,31 @@ def _confirmation_lines(t: Any, outcome: SaveOutcome) -> list[str]:
 
 async def edit_decision(update: Update, context: BotContext) -> None:
     """✅ Thay bằng bản sửa / ❌ Giữ bản đã lưu, after a saved report's message was edited."""
-    pressed = await _own_press(update, context, r"re:(y|n|f):(?P<id>\d+):(\d+)")
+    pressed = await _own_press(update, context, EditChoice)
     if pressed is None:
         return
     query, m, pending, officer = pressed
     services, t = context.services, context.t
-    action, n = m.group(1), int(m.group(3))
+    action, n = m.action, m.n
     outcome = await services.reports.decide_edit(pending, officer, n, action != "n", services.clock.now(),
                                                  force=action == "f")
-    chat_id, message_id = query.message.chat.id if query.message else pending["chat_id"], (
+    chat_id, message_id = query.message.chat.id if query.message else pending.chat_id, (
         query.message.message_id if query.message else 0)
     if isinstance(outcome, str):
         if outcome == "kept":
             await edit_html(context, chat_id, message_id,
-                            readback_text(t, pending["payload"], "saved") + "\n" + t("readback.edit_kept"))
+                            readback_text(t, pending.payload, "saved") + "\n" + t("readback.edit_kept"))
             await query.answer()
         else:
             await query.answer(t(f"readback.edit_{outcome}"), show_alert=True)
         return
-    proposal = pending["payload"]["proposed_edit"]["payload"]
+    assert pending.payload.proposed_edit is not None  # decide_edit answered "gone" otherwise
+    proposal = pending.payload.proposed_edit.payload
     if outcome.needs_confirmation:
         await edit_html(context, chat_id, message_id,
-                        edit_proposal_text(t, pending["payload"], proposal) + "\n\n" +
+                        edit_proposal_text(t, pending.payload, proposal) + "\n\n" +
                         "\n".join(_confirmation_lines(t, outcome)),
-                        edit_proposal_buttons(t, pending["id"], n, force=True))
+                        edit_proposal_buttons(t, pending.id, n, force=True))
         await query.answer()
         return
     await edit_html(context, chat_id, message_id, readback_text(t, proposal, "saved") + "\n" +
@@ -229,18 +219,17 @@ async def edit_decision(update: Update, context: BotContext) -> None:
 
 
 async def pick_button(update: Update, context: BotContext) -> None:
-    found = await _own_pending(update, context, r"pick:(?P<id>\d+):(\d+):(\d+)")
-    query = update.callback_query
-    if found is None or query is None:
+    pressed = await _own_press(update, context, PickTask)
+    if pressed is None:
         return
-    m, pending, officer = found
+    query, m, pending, officer = pressed
     services = context.services
-    if pending["state"] not in ("pending", "draft"):
-        await query.answer(context.t(f"readback.already_{pending['state']}"), show_alert=True)
+    if not pending.open:
+        await query.answer(context.t(f"readback.already_{pending.state}"), show_alert=True)
         return
-    picked = await services.reports.pick(pending, int(m.group(2)), int(m.group(3)), officer)
-    await edit_html(context, picked["chat_id"], picked["bot_message_id"] or 0,
-                    readback_text(context.t, picked["payload"]), readback_buttons(context.t, picked))
+    picked = await services.reports.pick(pending, m.index, m.task_id, officer)
+    await edit_html(context, picked.chat_id, picked.bot_message_id or 0,
+                    readback_text(context.t, picked.payload), readback_buttons(context.t, picked))
     await query.answer()
 
 
@@ -255,7 +244,7 @@ async def edited_message(update: Update, context: BotContext) -> None:
     if message is None or officer is None or message.text is None:
         return
     services = context.services
-    pending = await services.repos.pending.by_source(message.chat.id, message.message_id)
+    pending = await services.reports.of_message(message.chat.id, message.message_id)
     now = services.clock.now()
     result = parse_message(message.text, now)
     if pending is None:
@@ -266,17 +255,17 @@ async def edited_message(update: Update, context: BotContext) -> None:
     if result.intent == "unknown":
         await reply(update, context, "readback.edit_unclear")
         return
-    if pending["state"] in ("pending", "draft", "editing"):
+    if pending.state in ("pending", "draft", "editing"):
         fresh = await services.reports.replace(pending, officer, result, message.text, now.date())
-        if fresh["bot_message_id"]:
-            await edit_html(context, fresh["chat_id"], fresh["bot_message_id"],
-                            readback_text(t, fresh["payload"]) + "\n" + t("readback.updated_by_edit"),
+        if fresh.bot_message_id:
+            await edit_html(context, fresh.chat_id, fresh.bot_message_id,
+                            readback_text(t, fresh.payload) + "\n" + t("readback.updated_by_edit"),
                             readback_buttons(t, fresh))
         return
-    if pending["state"] == "saved":  # nothing saved changes before the sender says so
+    if pending.state == "saved":  # nothing saved changes before the sender says so
         proposal, n = await services.reports.propose_edit(pending, officer, result, message.text, now.date())
-        await send_html(update, context, edit_proposal_text(t, pending["payload"], proposal),
-                        markup=edit_proposal_buttons(t, pending["id"], n))
+        await send_html(update, context, edit_proposal_text(t, pending.payload, proposal),
+                        markup=edit_proposal_buttons(t, pending.id, n))
 
 
 async def undo(update: Update, context: BotContext) -> None:
@@ -291,26 +280,26 @@ async def undo(update: Update, context: BotContext) -> None:
     t = context.t
     if ask:  # an old report, or not the last thing they did: show it and ask
         markup = InlineKeyboardMarkup([[
-            InlineKeyboardButton(t("button.undo_yes"), callback_data=f"undo:ok:{pending['id']}"),
-            InlineKeyboardButton(t("button.undo_no"), callback_data=f"undo:no:{pending['id']}")]])
-        text = t("undo.ask", when=fmt_date(t, pending["created_at"][:10])) + "\n\n" + readback_text(
-            t, pending["payload"], "saved")
+            UndoChoice("ok", pending.id).button(t("button.undo_yes")),
+            UndoChoice("no", pending.id).button(t("button.undo_no"))]])
+        text = t("undo.ask", when=t.date(pending.created_at.date())) + "\n\n" + readback_text(
+            t, pending.payload, "saved")
         await send_html(update, context, text, markup=markup)
         return
     undone = await services.reports.undo(pending, officer)
     if undone is not None:
-        await send_html(update, context, readback_text(t, undone["payload"], "undone"))
+        await send_html(update, context, readback_text(t, undone.payload, "undone"))
 
 
 async def undo_button(update: Update, context: BotContext) -> None:
-    pressed = await _own_press(update, context, r"undo:(ok|no):(?P<id>\d+)")
+    pressed = await _own_press(update, context, UndoChoice)
     if pressed is None:
         return
     query, m, pending, officer = pressed
     t = context.t
     chat_id = query.message.chat.id if query.message else officer.telegram_id
     message_id = query.message.message_id if query.message else 0
-    if m.group(1) == "no":
+    if m.action == "no":
         await edit_html(context, chat_id, message_id, t("undo.kept"))
         await query.answer()
         return
@@ -318,7 +307,7 @@ async def undo_button(update: Update, context: BotContext) -> None:
     if undone is None:
         await query.answer(t("undo.nothing"), show_alert=True)
         return
-    await edit_html(context, chat_id, message_id, readback_text(t, undone["payload"], "undone"))
+    await edit_html(context, chat_id, message_id, readback_text(t, undone.payload, "undone"))
     await query.answer()
 
 

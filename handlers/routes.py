@@ -14,6 +14,7 @@ from telegram.ext import (
     filters,
 )
 
+from handlers import callbacks as cb
 from handlers import (
     documents,
     errors,
@@ -61,18 +62,18 @@ def register_handlers(app: Application) -> None:
         CommandHandler(["ngonngu", "language"], start.ngonngu),
         CommandHandler("saoluu", settings.saoluu),
         # 4. buttons
-        CallbackQueryHandler(reports.readback_button, pattern=r"^rb:"),
-        CallbackQueryHandler(reports.pick_button, pattern=r"^pick:"),
-        CallbackQueryHandler(reports.edit_decision, pattern=r"^re:"),
-        CallbackQueryHandler(invite.invite_button, pattern=r"^mv:"),
-        CallbackQueryHandler(reports.undo_button, pattern=r"^undo:"),
-        CallbackQueryHandler(tasks.drill_down, pattern=r"^nv:"),
-        CallbackQueryHandler(summary.summary_button, pattern=r"^tt:"),
-        CallbackQueryHandler(settings.quick_update, pattern=r"^q:"),
-        CallbackQueryHandler(documents.plan_button, pattern=r"^plan:"),
-        CallbackQueryHandler(forms.form_button, pattern=r"^f:"),
-        CallbackQueryHandler(explain.explain_button, pattern=r"^gt:"),
-        CallbackQueryHandler(extend.decision_button, pattern=r"^gh:"),
+        CallbackQueryHandler(reports.readback_button, pattern=cb.prefixes(cb.ReadbackPress)),
+        CallbackQueryHandler(reports.pick_button, pattern=cb.prefixes(cb.PickTask)),
+        CallbackQueryHandler(reports.edit_decision, pattern=cb.prefixes(cb.EditChoice)),
+        CallbackQueryHandler(invite.invite_button, pattern=cb.prefixes(*cb.INVITE)),
+        CallbackQueryHandler(reports.undo_button, pattern=cb.prefixes(cb.UndoChoice)),
+        CallbackQueryHandler(tasks.drill_down, pattern=cb.prefixes(*cb.TASKS)),
+        CallbackQueryHandler(summary.summary_button, pattern=cb.prefixes(cb.SummaryView)),
+        CallbackQueryHandler(settings.quick_update, pattern=cb.prefixes(cb.QuickUpdate)),
+        CallbackQueryHandler(documents.plan_button, pattern=cb.prefixes(*cb.PLAN)),
+        CallbackQueryHandler(forms.form_button, pattern=cb.prefixes(*cb.FORM)),
+        CallbackQueryHandler(explain.explain_button, pattern=cb.prefixes(*cb.EXPLAIN)),
+        CallbackQueryHandler(extend.decision_button, pattern=cb.prefixes(cb.ExtensionDecision)),
         CallbackQueryHandler(reports.unknown_button),
         # 5. any other command points to /help
         MessageHandler(filters.COMMAND, start.unknown_command),

@@ -13,6 +13,7 @@ from bot.core.parse import ParseResult, ProgressItem
 from bot.core.permissions import Perm
 from bot.core.schedule import ScheduleError, parse_quiet, parse_when, reporting_calendar
 from bot.i18n import Translator
+from handlers.callbacks import QuickUpdate
 from handlers.common import button, reply, reply_chat_id, requires, send_html
 from handlers.context import BotContext
 from handlers.readback_send import forged, send_readback
@@ -149,17 +150,18 @@ async def tamdung(update: Update, context: BotContext) -> None:
 async def quick_update(update: Update, context: BotContext) -> None:
     """A one-tap button of the weekly ping: into the normal read-back (nothing saved before ✅ Lưu)."""
 
-    pressed = button(update, context, r"q:(\d+):(\d{1,3}|done|blocked)")
+    pressed = button(update, context, QuickUpdate)
     if pressed is None:
         return
     query, officer, m = pressed
     services = context.services
-    task = await services.repos.tasks.by_id(int(m.group(1))) if m else None
-    if m is None or task is None or task.commune_id != officer.commune_id:
+    task = await services.repos.tasks.by_id(m.task_id) if m else None
+    if m is None or task is None or task.commune_id != officer.commune_id or not (
+            m.value in ("done", "blocked") or (m.value.isdigit() and len(m.value) <= 3)):
         await forged(update, context)
         return
     await query.answer()
-    value = m.group(2)
+    value = m.value
     if value == "done":
         item = ProgressItem(task_ref=task.code, percent=100, status="done", date=services.clock.now().date())
     elif value == "blocked":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from typing import Literal
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 
@@ -16,6 +17,7 @@ from bot.core.permissions import Perm, allowed
 from bot.core.text import fold
 from bot.documents.report_files import report_files
 from bot.worker import off_loop
+from handlers.callbacks import SummaryView
 from handlers.common import button, esc, reply, reply_chat_id, requires, send_html
 from handlers.context import BotContext
 from handlers.render.summary import area_line, render_summary
@@ -63,24 +65,26 @@ async def tomtat(update: Update, context: BotContext) -> None:
     summary = await services.summaries.build(officer.commune_id, *period, now, unit=unit, with_year=not args)
     names = await services.repos.communes.unit_names(officer.commune_id)
     text = render_summary(context.t, summary, names)
-    key = f"{period[0].isoformat()}:{period[1].isoformat()}"
-    rows = [[InlineKeyboardButton(context.t("summary.by_area"), callback_data=f"tt:a:{key}"),
-             InlineKeyboardButton(context.t("summary.by_unit"), callback_data=f"tt:u:{key}")],
-            [InlineKeyboardButton(context.t("summary.chart"), callback_data=f"tt:c:{key}")]]
+    def view(kind: Literal["a", "u", "c", "x"]) -> str:
+        return SummaryView(kind, *period).encode()
+
+    rows = [[InlineKeyboardButton(context.t("summary.by_area"), callback_data=view("a")),
+             InlineKeyboardButton(context.t("summary.by_unit"), callback_data=view("u"))],
+            [InlineKeyboardButton(context.t("summary.chart"), callback_data=view("c"))]]
     if allowed(officer.roles, Perm.EXPORT):
-        rows[1].append(InlineKeyboardButton(context.t("summary.export"), callback_data=f"tt:x:{key}"))
+        rows[1].append(InlineKeyboardButton(context.t("summary.export"), callback_data=view("x")))
     await send_html(update, context, text, markup=InlineKeyboardMarkup(rows))
 
 
 async def summary_button(update: Update, context: BotContext) -> None:
-    pressed = button(update, context, r"tt:([aucx]):(\d{4}-\d\d-\d\d):(\d{4}-\d\d-\d\d)")
+    pressed = button(update, context, SummaryView)
     if pressed is None:
         return
     query, officer, m = pressed
     if m is None:
         await query.answer()
         return
-    kind, start, end = m.group(1), date.fromisoformat(m.group(2)), date.fromisoformat(m.group(3))
+    kind, start, end = m.view, m.start, m.end
     await query.answer()
     if kind == "c":
         await send_charts(update, context, officer, end)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 
 from bot.core.dates import MAX_YEAR, MIN_YEAR, nearest, safe_date
 from bot.core.domain import AREA_KEYS, UNIT_KEYS, unit_key
@@ -13,6 +13,8 @@ from bot.core.models import Officer, Task
 from bot.core.parse import fold_1to1
 from bot.core.permissions import Perm, allowed
 from bot.services.tasks import may_report_on
+from handlers import callbacks
+from handlers.callbacks import TasksOfArea, TasksOfUnit, UnitList
 from handlers.common import esc, reply, requires, send_html
 from handlers.context import BotContext
 from handlers.render import short, task_detail, task_line
@@ -80,9 +82,9 @@ async def _commune_overview(update: Update, context: BotContext, officer: Office
             continue
         lines.append(t("tasks.area_line", area=t(f"area.{area}"), all=c["all"], done=c["done"],
                        progress=c["in_progress"], blocked=c["blocked"], overdue=c["overdue"]))
-        buttons.append(InlineKeyboardButton(t(f"area_short.{area}"), callback_data=f"nv:a:{area}"))
+        buttons.append(TasksOfArea(area).button(t(f"area_short.{area}")))
     rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
-    rows.append([InlineKeyboardButton(t("tasks.by_unit"), callback_data="nv:units")])
+    rows.append([UnitList().button(t("tasks.by_unit"))])
     await send_html(update, context, "\n".join(lines), markup=InlineKeyboardMarkup(rows))
 
 
@@ -98,22 +100,22 @@ async def drill_down(update: Update, context: BotContext) -> None:
         return
     today = services.clock.now().date()
     tasks = await services.tasks.all(officer.commune_id)
-    data = query.data
-    if data == "nv:units":
+    data = callbacks.decode(query.data)
+    if isinstance(data, UnitList):
         names = await services.repos.communes.unit_names(officer.commune_id)
-        rows = [[InlineKeyboardButton(names[k], callback_data=f"nv:u:{k}")] for k in UNIT_KEYS if k in names]
+        rows = [[TasksOfUnit(k).button(names[k])] for k in UNIT_KEYS if k in names]
         await query.answer()
         await send_html(update, context, t("tasks.pick_unit"), markup=InlineKeyboardMarkup(rows))
         return
-    m = re.fullmatch(r"nv:(a|u):([a-z-]+)", data)
-    if m is None:
+    if not isinstance(data, TasksOfArea | TasksOfUnit):
         await query.answer()
         return
-    kind, key = m.groups()
-    if kind == "a":
+    if isinstance(data, TasksOfArea):
+        key = data.area
         chosen = [x for x in tasks if (x.area or "none") == key]
         title = t("tasks.area_header", area=t(f"area.{key}") if key in (*AREA_KEYS, "none") else key)
     else:
+        key = data.unit
         chosen = [x for x in tasks if key in x.lead_units or (x.owner_id is not None and await _owner_unit(
             context, x) == key)]
         names = await services.repos.communes.unit_names(officer.commune_id)

@@ -15,10 +15,10 @@ async def expire_readback(context: BotContext) -> None:
     pending_id = int(str(job.data))
     services = context.services
     pending = await services.reports.expire(pending_id)
-    if pending is None or pending["bot_message_id"] is None:
+    if pending is None or pending.bot_message_id is None:
         return
-    officer = await services.repos.officers.by_id(pending["officer_id"])
+    officer = await services.repos.officers.by_id(pending.officer_id)
     t = services.t(officer)
-    await edit_html(context, pending["chat_id"], pending["bot_message_id"],
-                    readback_text(t, pending["payload"], "draft") + "\n" + t("readback.draft_hint"),
+    await edit_html(context, pending.chat_id, pending.bot_message_id,
+                    readback_text(t, pending.payload, "draft") + "\n" + t("readback.draft_hint"),
                     readback_buttons(t, pending))

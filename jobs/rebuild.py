@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from telegram.ext import Application
 
@@ -20,8 +20,8 @@ async def rebuild_jobs(app: Application) -> None:
     services = app.services
     now = services.clock.now()
     minutes = timedelta(minutes=services.settings.readback_minutes)
-    for pending in await services.repos.pending.all_open():
-        created = datetime.fromisoformat(pending["created_at"])
-        schedule_at(app, expire_readback, max(now, created + minutes), f"readback:{pending['id']}", pending["id"])
+    for pending in await services.reports.all_open():
+        schedule_at(app, expire_readback, max(now, pending.created_at + minutes), f"readback:{pending.id}",
+                    pending.id)
     await rebuild(app)
     await schedule_backup(app)

@@ -48,6 +48,7 @@ from bot.core.schedule import (
 from bot.documents.report_files import report_files
 from bot.i18n import esc
 from bot.services.tasks import OPEN, belongs_to
+from handlers.callbacks import ExplainMenu, QuickUpdate
 from handlers.render.summary import render_summary
 from jobs import cancel, schedule_at
 from storage.backup import backup_to, prune
@@ -263,8 +264,9 @@ async def weekly_ping(app: Application, commune_id: int, rule: Rule, slot: datet
         for task in own[:6]:
             lines.append(t("remind.task_line", code=task.code, title=esc(_short(task.title)), percent=task.percent))
             step = min(75, (task.percent // 25 + 1) * 25)
-            rows.append([(f"{task.code}: {step}%", f"q:{task.id}:{step}"), (done, f"q:{task.id}:done"),
-                         (blocked, f"q:{task.id}:blocked")])
+            rows.append([(f"{task.code}: {step}%", QuickUpdate(task.id, str(step)).encode()),
+                         (done, QuickUpdate(task.id, "done").encode()),
+                         (blocked, QuickUpdate(task.id, "blocked").encode())])
         if len(own) > 6:
             lines.append(t("remind.more", n=len(own) - 6))
         lines.append(t("remind.weekly_footer"))
@@ -367,7 +369,8 @@ async def escalation(app: Application, commune_id: int, rule: Rule, slot: dateti
             lines.append(t("remind.silent", names=esc(", ".join(silent))))
         if not tasks and not silent:
             lines.append(t("remind.escalation_clear"))
-        ask = [[(t("explain.button"), "gt:m")]] if tasks else None  # "Yêu cầu giải trình" (handlers/explain)
+        # "Yêu cầu giải trình" (handlers/explain)
+        ask = [[(t("explain.button"), ExplainMenu().encode())]] if tasks else None
         await send_once(app, chairman, "escalation", key, "\n".join(lines), ask)
 
 

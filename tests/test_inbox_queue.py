@@ -10,6 +10,7 @@ import pytest
 
 from bot.config import Settings
 from bot.core.clock import ManualClock
+from bot.core.readback import Readback
 from bot.offline.session import OfflineSession
 from bot.serving.intake import poll
 from tests.conftest import FRIDAY, OFFICER, add_people, import_seed_plan, texts
@@ -152,10 +153,10 @@ async def test_an_edit_finds_the_readback_of_the_chat_it_was_written_in(repos: A
     commune = await repos.communes.get_or_create("Xã Thử")
     officer = await repos.officers.add(commune.id, 42, "A", ["officer"], "tu-phap")
     group_rb = await repos.pending.create(commune_id=commune.id, officer_id=officer.id, chat_id=42,
-                                          source_message_id=5, inbox_id=None, payload={"items": []}, at=FRIDAY,
+                                          source_message_id=5, inbox_id=None, payload=Readback(text="x"), at=FRIDAY,
                                           source_chat_id=-100123)
     private_rb = await repos.pending.create(commune_id=commune.id, officer_id=officer.id, chat_id=42,
-                                            source_message_id=5, inbox_id=None, payload={"items": []}, at=FRIDAY,
+                                            source_message_id=5, inbox_id=None, payload=Readback(text="x"), at=FRIDAY,
                                             source_chat_id=42)
-    assert (await repos.pending.by_source(-100123, 5))["id"] == group_rb["id"]
-    assert (await repos.pending.by_source(42, 5))["id"] == private_rb["id"]
+    assert (await repos.pending.by_source(-100123, 5)).id == group_rb.id
+    assert (await repos.pending.by_source(42, 5)).id == private_rb.id

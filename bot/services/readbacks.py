@@ -5,18 +5,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from bot.core.dates import quarter_bounds, quarter_of, week_bounds
 from bot.core.dossier import check, far_above_usual, late_without_apology
-from bot.core.models import Officer
+from bot.core.models import Officer, Task
 from bot.core.parse import ParseResult
+from bot.core.readback import (
+    Candidate,
+    DossierDraft,
+    EditProposal,
+    Item,
+    Readback,
+    ReadbackRecord,
+    State,
+)
+from bot.core.readback import (
+    Mismatch as DraftMismatch,
+)
 from bot.core.schedule import current_window
 from bot.services.tasks import TaskService, may_report_on, nearest_codes, supports_only
 from storage.repositories import NewerReport, Repositories
 
 DUPLICATE_WINDOW = timedelta(days=3)
-OPEN_STATES = ("pending", "draft")
 
 
 @dataclass
@@ -25,7 +35,7 @@ class SaveOutcome:
     duplicates: list[str] = field(default_factory=list)
     dossier_saved: bool = False
     dossier_duplicate: bool = False
-    already: str | None = None  # the state when it was not open any more
+    already: State | None = None  # the state when it was not open any more
     #: (code, newer report) for tasks that got a newer saved report after this read-back was made; nothing is
     #: saved until the sender confirms (`force`)
     newer: list[tuple[str, NewerReport]] = field(default_factory=list)
@@ -54,31 +64,30 @@ class ReportService:
         return current_window(self.report_calendar, today) or quarter_bounds(today.year, quarter_of(today))
 
     # -- building read-backs --------------------------------------------------------------------
-    async def payload(self, officer: Officer, result: ParseResult, text: str, today: date) -> dict[str, Any]:
+    async def payload(self, officer: Officer, result: ParseResult, text: str, today: date) -> Readback:
         items = []
         for p in result.progress:
             res = await self.tasks.resolve(officer, p.task_ref, p.task_hint)
-            item: dict[str, Any] = {
-                "ref": p.task_ref, "hint": p.task_hint, "percent": p.percent, "status": p.status,
-                "date": p.date.isoformat() if p.date else None, "note": p.note,
-                "task_id": None, "code": None, "title": None, "problem": res.problem, "candidates": [],
-            }
+            item = Item(ref=p.task_ref, hint=p.task_hint, percent=p.percent, status=p.status, date=p.date,
+                        note=p.note, problem=res.problem)
             if res.task is not None:
-                item.update(task_id=res.task.id, code=res.task.code, title=res.task.title, problem=None)
-                if not may_report_on(res.task, officer):
-                    item["problem"] = "not_yours"
-                    item["lead_units"] = list(res.task.lead_units)  # whose it is, for the answer
-                elif supports_only(res.task, officer):  # recorded as support: the lead unit's status stays
-                    item["support"] = True
-                    item["lead_units"] = list(res.task.lead_units)
+                task = res.task
+                item = item.model_copy(update={"task_id": task.id, "code": task.code, "title": task.title,
+                                               "problem": None})
+                if not may_report_on(task, officer):
+                    item.problem = "not_yours"
+                    item.lead_units = list(task.lead_units)  # whose it is, for the answer
+                elif supports_only(task, officer):  # recorded as support: the lead unit's status stays
+                    item.support = True
+                    item.lead_units = list(task.lead_units)
             elif res.problem == "unknown_code" and p.task_ref:  # "did you mean?": the sender's nearest codes
                 mine = [t for t in await self.tasks.all(officer.commune_id) if may_report_on(t, officer)]
-                item["candidates"] = [[t.id, t.code, t.title] for t in nearest_codes(p.task_ref, mine)]
+                item.candidates = [_candidate(t) for t in nearest_codes(p.task_ref, mine)]
             else:  # only tasks the sender may report on are offered, as a typed code would be checked
                 mine = [t for t in res.candidates if may_report_on(t, officer)]
-                item["candidates"] = [[t.id, t.code, t.title] for t in mine]
+                item.candidates = [_candidate(t) for t in mine]
                 if res.candidates and not mine:
-                    item["problem"] = "no_match"
+                    item.problem = "no_match"
             items.append(item)
         dossier = None
         if result.dossier is not None:
@@ -86,9 +95,8 @@ class ReportService:
             if (start is None or end is None) and result.dossier.this_period:
                 start, end = self.this_period(today)
             assumed = start is None or end is None
-            if assumed:
+            if start is None or end is None:
                 start, end = week_bounds(today)
-            assert start is not None and end is not None
             counts = dict(result.dossier.counts)
             mismatches = check(counts)
             if "received" in counts:
@@ -96,19 +104,17 @@ class ReportService:
                 unusual = far_above_usual(counts["received"], (end - start).days + 1, history)
                 if unusual is not None:
                     mismatches.append(unusual)
-            dossier = {
-                "period_start": start.isoformat(), "period_end": end.isoformat(), "period_assumed": assumed,
-                "counts": counts,
-                "mismatches": [{"key": m.key, "values": m.values} for m in mismatches],
-                "late_without_apology": late_without_apology(counts),
-                "note": result.dossier.note,
-            }
-        return {"text": text, "items": items, "dossier": dossier}
+            dossier = DossierDraft(
+                period_start=start, period_end=end, period_assumed=assumed, counts=counts,
+                mismatches=[DraftMismatch(key=m.key, values=m.values) for m in mismatches],
+                late_without_apology=late_without_apology(counts), note=result.dossier.note,
+            )
+        return Readback(text=text, items=items, dossier=dossier)
 
     async def create(
         self, officer: Officer, result: ParseResult, *, text: str, chat_id: int, source_message_id: int | None,
         inbox_id: int | None, now: datetime, source_chat_id: int | None = None,
-    ) -> dict[str, Any]:
+    ) -> ReadbackRecord:
         payload = await self.payload(officer, result, text, now.date())
         return await self.repos.pending.create(
             commune_id=officer.commune_id, officer_id=officer.id, chat_id=chat_id,
@@ -116,185 +122,199 @@ class ReportService:
             source_chat_id=source_chat_id,
         )
 
-    async def replace(self, pending: dict[str, Any], officer: Officer, result: ParseResult, text: str,
-                      today: date) -> dict[str, Any]:
-        payload = await self.payload(officer, result, text, today)
-        await self.repos.pending.update(pending["id"], payload=payload, state="pending")
-        fresh = await self.repos.pending.get(pending["id"])
+    async def get(self, readback_id: int) -> ReadbackRecord | None:
+        return await self.repos.pending.get(readback_id)
+
+    async def of_message(self, chat_id: int, message_id: int) -> ReadbackRecord | None:
+        """The latest read-back of a message the sender wrote (to find it again when they edit it)."""
+        return await self.repos.pending.by_source(chat_id, message_id)
+
+    async def _fresh(self, readback_id: int) -> ReadbackRecord:
+        fresh = await self.repos.pending.get(readback_id)
         assert fresh is not None
         return fresh
 
-    async def pick(self, pending: dict[str, Any], index: int, task_id: int, officer: Officer) -> dict[str, Any]:
+    async def replace(self, pending: ReadbackRecord, officer: Officer, result: ParseResult, text: str,
+                      today: date) -> ReadbackRecord:
+        payload = await self.payload(officer, result, text, today)
+        await self.repos.pending.update(pending.id, payload=payload, state="pending")
+        return await self._fresh(pending.id)
+
+    async def pick(self, pending: ReadbackRecord, index: int, task_id: int, officer: Officer) -> ReadbackRecord:
         """The sender chose which task an item speaks of."""
-        payload = pending["payload"]
-        items = payload["items"]
+        payload = pending.payload
+        items = payload.items
         if not 0 <= index < len(items):
             return pending
-        allowed = {c[0] for c in items[index]["candidates"]}
+        allowed = {c.task_id for c in items[index].candidates}
         task = await self.repos.tasks.by_id(task_id)
         # a button offers what a typed code would allow, no more: another unit's task is not yours to report on
         if task is None or task_id not in allowed or task.commune_id != officer.commune_id or not may_report_on(
                 task, officer):
             return pending
-        items[index].update(task_id=task.id, code=task.code, title=task.title, problem=None, candidates=[])
-        await self.repos.pending.update(pending["id"], payload=payload)
-        fresh = await self.repos.pending.get(pending["id"])
-        assert fresh is not None
-        return fresh
+        items[index] = items[index].model_copy(update={"task_id": task.id, "code": task.code, "title": task.title,
+                                                       "problem": None, "candidates": []})
+        await self.repos.pending.update(pending.id, payload=payload)
+        return await self._fresh(pending.id)
+
+    async def begin_edit(self, pending: ReadbackRecord) -> ReadbackRecord | State:
+        """✏️ Sửa: the read-back waits for the corrected message (the next one replaces it); returns it, or the
+        state it was found in when it is no longer open."""
+        editing = (await self.repos.pending.transition(pending.id, "pending", "editing")
+                   or await self.repos.pending.transition(pending.id, "draft", "editing"))
+        if editing is not None:
+            return editing
+        fresh = await self.repos.pending.get(pending.id)
+        return fresh.state if fresh is not None else pending.state
+
+    async def shown(self, pending: ReadbackRecord, chat_id: int, message_id: int) -> None:
+        """Where the read-back was shown, so that its buttons and its expiry edit find it."""
+        await self.repos.pending.update(pending.id, bot_message_id=message_id, chat_id=chat_id)
+
+    async def all_open(self) -> list[ReadbackRecord]:
+        return await self.repos.pending.all_open()
 
     # -- deciding ---------------------------------------------------------------------------------
-    async def save(self, pending: dict[str, Any], officer: Officer, now: datetime, *,
+    async def save(self, pending: ReadbackRecord, officer: Officer, now: datetime, *,
                    force: bool = False) -> SaveOutcome:
         """Save a read-back. A read-back older than a saved report on one of its tasks (a stale button pressed
         days later, or a colleague's newer report) saves nothing unless `force`: `outcome.newer` says why."""
         out = SaveOutcome()
-        if pending["state"] not in OPEN_STATES:
-            out.already = pending["state"]
+        if not pending.open:
+            out.already = pending.state
             return out
-        payload = pending["payload"]
+        payload = pending.payload
         if not force:
-            await self._warnings(out, payload, pending["created_at"])
-            d = payload["dossier"]
+            await self._warnings(out, payload, pending.created_at)
+            d = payload.dossier
             if d is not None:
-                start, end = date.fromisoformat(d["period_start"]), date.fromisoformat(d["period_end"])
-                old = await self.repos.reports.same_period_dossier(officer.commune_id, officer.unit_key, start, end)
-                if old is not None and old != d["counts"]:
+                old = await self.repos.reports.same_period_dossier(officer.commune_id, officer.unit_key,
+                                                                   d.period_start, d.period_end)
+                if old is not None and old != d.counts:
                     out.replaces = old
             if out.needs_confirmation:
                 return out
         async with self.repos.db.transaction():
             touched: set[int] = set()
-            for item in payload["items"]:
-                if item["task_id"] is None or item["problem"]:
+            for item in payload.items:
+                if item.task_id is None or item.problem or item.code is None:
                     continue
-                when = date.fromisoformat(item["date"]) if item["date"] else None
                 if await self.repos.reports.duplicate_progress(
-                    officer.id, item["task_id"], item["percent"], item["status"], when, now - DUPLICATE_WINDOW
+                    officer.id, item.task_id, item.percent, item.status, item.date, now - DUPLICATE_WINDOW
                 ):
-                    out.duplicates.append(item["code"])
+                    out.duplicates.append(item.code)
                     continue
                 await self.repos.reports.add_progress(
-                    commune_id=officer.commune_id, task_id=item["task_id"], officer_id=officer.id,
-                    pending_id=pending["id"], inbox_id=pending["inbox_id"], percent=item["percent"],
-                    status=item["status"], when=when, note=item["note"], at=now, support=bool(item.get("support")),
+                    commune_id=officer.commune_id, task_id=item.task_id, officer_id=officer.id,
+                    pending_id=pending.id, inbox_id=pending.inbox_id, percent=item.percent,
+                    status=item.status, when=item.date, note=item.note, at=now, support=item.support,
                 )
-                touched.add(item["task_id"])
-                out.saved.append(item["code"])
-            d = payload["dossier"]
+                touched.add(item.task_id)
+                out.saved.append(item.code)
+            d = payload.dossier
             if d is not None:
-                start, end = date.fromisoformat(d["period_start"]), date.fromisoformat(d["period_end"])
-                if await self.repos.reports.duplicate_dossier(officer.id, start, end, d["counts"]):
+                if await self.repos.reports.duplicate_dossier(officer.id, d.period_start, d.period_end, d.counts):
                     out.dossier_duplicate = True
                 else:
                     await self.repos.reports.add_dossier(
                         commune_id=officer.commune_id, officer_id=officer.id, unit_key=officer.unit_key,
-                        pending_id=pending["id"], inbox_id=pending["inbox_id"], start=start, end=end,
-                        counts=d["counts"], at=now, note=d.get("note"),
+                        pending_id=pending.id, inbox_id=pending.inbox_id, start=d.period_start, end=d.period_end,
+                        counts=d.counts, at=now, note=d.note,
                     )
                     out.dossier_saved = True
             for task_id in touched:
                 await self.repos.tasks.refresh_progress(task_id)
-            await self.repos.pending.update(pending["id"], state="saved")
+            await self.repos.pending.update(pending.id, state="saved")
         return out
 
-    async def _warnings(self, out: SaveOutcome, payload: dict[str, Any], created_at: str,
+    async def _warnings(self, out: SaveOutcome, payload: Readback, created_at: datetime,
                         excluding: int | None = None) -> None:
         """What must be confirmed before `payload` is saved: newer reports on its tasks, figures that disagree."""
-        for item in payload["items"]:
-            if item["task_id"] is not None and not item["problem"]:
-                newer = await self.repos.reports.newer_progress(item["task_id"], created_at, excluding=excluding)
+        for item in payload.items:
+            if item.task_id is not None and item.code is not None and not item.problem:
+                newer = await self.repos.reports.newer_progress(item.task_id, created_at, excluding=excluding)
                 if newer is not None:
-                    out.newer.append((item["code"], newer))
-        if payload["dossier"] is not None:
-            out.implausible = bool(payload["dossier"]["mismatches"])
+                    out.newer.append((item.code, newer))
+        if payload.dossier is not None:
+            out.implausible = bool(payload.dossier.mismatches)
 
-    async def cancel(self, pending: dict[str, Any]) -> str | None:
-        if pending["state"] not in OPEN_STATES:
-            return str(pending["state"])
-        await self.repos.pending.update(pending["id"], state="cancelled")
+    async def cancel(self, pending: ReadbackRecord) -> State | None:
+        """❌ Hủy; returns the state it was found in when it was no longer open."""
+        if not pending.open:
+            return pending.state
+        await self.repos.pending.update(pending.id, state="cancelled")
         return None
 
-    async def expire(self, pending_id: int) -> dict[str, Any] | None:
+    async def expire(self, pending_id: int) -> ReadbackRecord | None:
         """An unconfirmed read-back becomes a draft (kept, still savable); returns it, or None when it
         was saved, cancelled or replaced meanwhile."""
         return await self.repos.pending.transition(pending_id, "pending", "draft")
 
-    async def last_to_undo(self, officer: Officer, now: datetime) -> tuple[dict[str, Any] | None, bool]:
+    async def last_to_undo(self, officer: Officer, now: datetime) -> tuple[ReadbackRecord | None, bool]:
         """(the officer's last saved report, whether undoing it must be confirmed first): it is older than a
         day, or the officer has written another report since (so it is not what they just did)."""
         pending = await self.repos.pending.last_saved(officer.id)
         if pending is None:
             return None, False
-        old = now - datetime.fromisoformat(pending["created_at"]) > UNDO_WITHOUT_ASKING
-        return pending, old or await self.repos.pending.has_later(officer.id, pending["id"])
+        old = now - pending.created_at > UNDO_WITHOUT_ASKING
+        return pending, old or await self.repos.pending.has_later(officer.id, pending.id)
 
-    async def undo(self, pending: dict[str, Any], officer: Officer) -> dict[str, Any] | None:
+    async def undo(self, pending: ReadbackRecord, officer: Officer) -> ReadbackRecord | None:
         """Undo a saved report of the officer's; None when it is not (or no longer) a saved one of theirs."""
-        fresh = await self.repos.pending.get(pending["id"])
-        if fresh is None or fresh["officer_id"] != officer.id or fresh["state"] != "saved":
+        fresh = await self.repos.pending.get(pending.id)
+        if fresh is None or fresh.officer_id != officer.id or fresh.state != "saved":
             return None
         return await self._undo(fresh)
 
-    async def undo_last(self, officer: Officer) -> dict[str, Any] | None:
+    async def undo_last(self, officer: Officer) -> ReadbackRecord | None:
         pending = await self.repos.pending.last_saved(officer.id)
         if pending is None:
             return None
         return await self._undo(pending)
 
-    async def _undo(self, pending: dict[str, Any]) -> dict[str, Any]:
+    async def _undo(self, pending: ReadbackRecord) -> ReadbackRecord:
         async with self.repos.db.transaction():
-            for task_id in await self.repos.reports.undo_pending(pending["id"]):
+            for task_id in await self.repos.reports.undo_pending(pending.id):
                 await self.repos.tasks.refresh_progress(task_id)
-            await self.repos.pending.update(pending["id"], state="undone")
+            await self.repos.pending.update(pending.id, state="undone")
         return pending
 
-    async def propose_edit(self, pending: dict[str, Any], officer: Officer, result: ParseResult, text: str,
-                           today: date) -> tuple[dict[str, Any], int]:
+    async def propose_edit(self, pending: ReadbackRecord, officer: Officer, result: ParseResult, text: str,
+                           today: date) -> tuple[Readback, int]:
         """The sender edited a message whose report was saved: nothing changes yet. The edited reading is kept
         beside the saved one as proposal number n (a later edit makes a newer proposal) until they choose."""
         proposal = await self.payload(officer, result, text, today)
-        payload = dict(pending["payload"])
-        n = int((payload.get("proposed_edit") or {}).get("n", 0)) + 1
-        payload["proposed_edit"] = {"n": n, "payload": proposal}
-        await self.repos.pending.update(pending["id"], payload=payload)
+        previous = pending.payload.proposed_edit
+        n = (previous.n if previous else 0) + 1
+        payload = pending.payload.model_copy(update={"proposed_edit": EditProposal(n=n, payload=proposal)})
+        await self.repos.pending.update(pending.id, payload=payload)
         return proposal, n
 
-    async def decide_edit(self, pending: dict[str, Any], officer: Officer, n: int, accept: bool,
+    async def decide_edit(self, pending: ReadbackRecord, officer: Officer, n: int, accept: bool,
                           now: datetime, *, force: bool = False) -> SaveOutcome | str:
         """Apply (accept) or drop the edit proposal n: the outcome of saving it ("needs_confirmation" when a
         newer report or figures that disagree must be confirmed first: nothing changed then), "kept" when
         dropped, or why nothing happened ("replaced": a later edit made a newer proposal; "gone": decided)."""
-        proposed = pending["payload"].get("proposed_edit")
-        if pending["state"] != "saved" or not proposed:
+        proposed = pending.payload.proposed_edit
+        if pending.state != "saved" or proposed is None:
             return "gone"
-        if int(proposed["n"]) != n:
+        if proposed.n != n:
             return "replaced"
         if accept and not force:
             out = SaveOutcome()
-            await self._warnings(out, proposed["payload"], pending["created_at"], excluding=pending["id"])
+            await self._warnings(out, proposed.payload, pending.created_at, excluding=pending.id)
             if out.needs_confirmation:
                 return out
         async with self.repos.db.transaction():
             if not accept:
-                payload = {k: v for k, v in pending["payload"].items() if k != "proposed_edit"}
-                await self.repos.pending.update(pending["id"], payload=payload)
+                kept = pending.payload.model_copy(update={"proposed_edit": None})
+                await self.repos.pending.update(pending.id, payload=kept)
                 return "kept"
-            for task_id in await self.repos.reports.undo_pending(pending["id"]):
+            for task_id in await self.repos.reports.undo_pending(pending.id):
                 await self.repos.tasks.refresh_progress(task_id)
-            await self.repos.pending.update(pending["id"], payload=proposed["payload"], state="pending")
-            fresh = await self.repos.pending.get(pending["id"])
-            assert fresh is not None
-            return await self.save(fresh, officer, now, force=True)
+            await self.repos.pending.update(pending.id, payload=proposed.payload, state="pending")
+            return await self.save(await self._fresh(pending.id), officer, now, force=True)
 
 
-def saveable(payload: dict[str, Any]) -> bool:
-    return payload["dossier"] is not None or any(
-        i["task_id"] is not None and not i["problem"] for i in payload["items"]
-    )
-
-
-def first_ambiguous(payload: dict[str, Any]) -> int | None:
-    for i, item in enumerate(payload["items"]):
-        if item["task_id"] is None and item["candidates"]:
-            return i
-    return None
+def _candidate(task: Task) -> Candidate:
+    return Candidate(task_id=task.id, code=task.code, title=task.title)

@@ -10,9 +10,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.core.domain import UNITS_BY_KEY
 from bot.core.models import Task
 from bot.core.parse import COUNT_KEYS
+from bot.core.readback import Item, Readback, ReadbackRecord
 from bot.i18n import Translator, esc
-from bot.services.readbacks import first_ambiguous, saveable
 from bot.services.tasks import TaskView
+from handlers.callbacks import EditChoice, PickTask, ReadbackPress
 
 TITLE_CHARS = 70
 
@@ -37,31 +38,31 @@ def counts_text(t: Translator, counts: dict[str, int]) -> str:
     return ", ".join(f"{t(f'count.{k}')} {t.number(counts[k])}" for k in ordered)
 
 
-def readback_text(t: Translator, payload: dict[str, Any], state: str = "pending") -> str:
+def readback_text(t: Translator, payload: Readback, state: str = "pending") -> str:
     lines = [t(f"readback.header_{state}")]
-    for item in payload["items"]:
+    for item in payload.items:
         lines.append(_item_line(t, item))
-    d = payload["dossier"]
+    d = payload.dossier
     if d is not None:
-        counts = counts_text(t, d["counts"])
-        period = t("readback.period", start=fmt_date(t, d["period_start"]), end=fmt_date(t, d["period_end"]))
-        if d["period_assumed"]:
+        counts = counts_text(t, d.counts)
+        period = t("readback.period", start=t.date(d.period_start), end=t.date(d.period_end))
+        if d.period_assumed:
             period += " " + t("readback.period_assumed")
         lines.append(t("readback.dossier", period=period, counts=counts))
-        if d.get("note"):
-            lines.append("  " + t("readback.note", note=esc(short(d["note"], 200))))
-        for m in d["mismatches"]:
-            values = {k: t.number(v) for k, v in m["values"].items()}
-            lines.append("⚠️ " + t(f"mismatch.{m['key']}", **values))
-        if d["late_without_apology"]:
-            lines.append("⚠️ " + t("readback.apology_duty", n=d["late_without_apology"]))
+        if d.note:
+            lines.append("  " + t("readback.note", note=esc(short(d.note, 200))))
+        for m in d.mismatches:
+            values = {k: t.number(v) for k, v in m.values.items()}
+            lines.append("⚠️ " + t(f"mismatch.{m.key}", **values))
+        if d.late_without_apology:
+            lines.append("⚠️ " + t("readback.apology_duty", n=d.late_without_apology))
     if state == "pending":
-        idx = first_ambiguous(payload)
+        idx = payload.first_ambiguous()
         if idx is not None:
-            lines.append(t("readback.pick", hint=esc(payload["items"][idx]["hint"] or short(payload["text"], 40))))
-        elif saveable(payload):
+            lines.append(t("readback.pick", hint=esc(payload.items[idx].hint or short(payload.text, 40))))
+        elif payload.saveable:
             lines.append(t("readback.confirm"))
-        elif payload["items"] and all(i["problem"] == "not_yours" for i in payload["items"]):
+        elif payload.only_others_tasks:
             lines.append(t("readback.only_yours"))
         else:
             lines.append(t("readback.nothing"))
@@ -72,55 +73,56 @@ def readback_text(t: Translator, payload: dict[str, Any], state: str = "pending"
 UNIT_NAMES = {k: u.name for k, u in UNITS_BY_KEY.items()}
 
 
-def _item_line(t: Translator, item: dict[str, Any]) -> str:
+def _item_line(t: Translator, item: Item) -> str:
     parts = []
-    if item["percent"] is not None:
-        parts.append(f"{item['percent']}%")
-    if item["status"]:
-        parts.append(t(f"status.{item['status']}"))
-    if item["date"]:
-        key = "readback.done_on" if item["status"] == "done" else "readback.expected"
-        parts.append(t(key, date=fmt_date(t, item["date"])))
-    if item["note"]:
-        parts.append(t("readback.note", note=esc(short(item["note"], 120))))
+    if item.percent is not None:
+        parts.append(f"{item.percent}%")
+    if item.status:
+        parts.append(t(f"status.{item.status}"))
+    if item.date:
+        key = "readback.done_on" if item.status == "done" else "readback.expected"
+        parts.append(t(key, date=t.date(item.date)))
+    if item.note:
+        parts.append(t("readback.note", note=esc(short(item.note, 120))))
     what = ", ".join(parts) or t("status.unknown")
-    if item["task_id"] is not None:
-        line = t("readback.item", code=esc(item["code"]), title=esc(short(item["title"])), what=what)
-        if item["problem"] == "not_yours":  # whose it is (older read-backs did not keep it)
-            units = ", ".join(UNIT_NAMES.get(u, u) for u in item.get("lead_units", [])) or t("readback.other_unit")
+    hint = item.hint or item.ref or ""
+    if item.task_id is not None:
+        line = t("readback.item", code=esc(item.code or ""), title=esc(short(item.title)), what=what)
+        if item.problem == "not_yours":  # whose it is (older read-backs did not keep it)
+            units = ", ".join(UNIT_NAMES.get(u, u) for u in item.lead_units) or t("readback.other_unit")
             line += " " + t("readback.not_yours", units=esc(units))
-        elif item.get("support"):  # a supporting unit's report: shown as such, the lead's status unchanged
-            units = ", ".join(UNIT_NAMES.get(u, u) for u in item.get("lead_units", []))
+        elif item.support:  # a supporting unit's report: shown as such, the lead's status unchanged
+            units = ", ".join(UNIT_NAMES.get(u, u) for u in item.lead_units)
             line += "\n  " + t("readback.as_support", units=esc(units))
         return line
-    if item["problem"] == "unknown_code":
-        return "⚠️ " + t("readback.unknown_code", code=esc(item["ref"] or "?"))
-    if item["problem"] == "no_plan":
+    if item.problem == "unknown_code":
+        return "⚠️ " + t("readback.unknown_code", code=esc(item.ref or "?"))
+    if item.problem == "no_plan":
         return "⚠️ " + t("readback.no_plan")
-    if not item["hint"] and not item["ref"]:  # "xong rồi": no task named at all
+    if not hint:  # "xong rồi": no task named at all
         return t("readback.item_no_task", what=what)
-    if item["candidates"]:
-        return t("readback.item_unsure", hint=esc(item["hint"] or item["ref"]), what=what)
-    return "⚠️ " + t("readback.no_match", hint=esc(item["hint"] or item["ref"]), what=what)
+    if item.candidates:
+        return t("readback.item_unsure", hint=esc(hint), what=what)
+    return "⚠️ " + t("readback.no_match", hint=esc(hint), what=what)
 
 
-def readback_buttons(t: Translator, pending: dict[str, Any]) -> InlineKeyboardMarkup | None:
-    payload = pending["payload"]
-    pid = pending["id"]
-    idx = first_ambiguous(payload)
+def readback_buttons(t: Translator, pending: ReadbackRecord) -> InlineKeyboardMarkup | None:
+    payload = pending.payload
+    pid = pending.id
+    idx = payload.first_ambiguous()
     rows: list[list[InlineKeyboardButton]] = []
     if idx is not None:
-        for task_id, code, title in payload["items"][idx]["candidates"]:
-            label = f"{code} {short(title, 40)}"
-            rows.append([InlineKeyboardButton(label, callback_data=f"pick:{pid}:{idx}:{task_id}")])
-        rows.append([InlineKeyboardButton(t("button.cancel"), callback_data=f"rb:cancel:{pid}")])
+        for c in payload.items[idx].candidates:
+            label = f"{c.code} {short(c.title, 40)}"
+            rows.append([PickTask(pid, idx, c.task_id).button(label)])
+        rows.append([ReadbackPress("cancel", pid).button(t("button.cancel"))])
         return InlineKeyboardMarkup(rows)
-    if not saveable(payload):
+    if not payload.saveable:
         return None
     return InlineKeyboardMarkup([[
-        InlineKeyboardButton(t("button.save"), callback_data=f"rb:save:{pid}"),
-        InlineKeyboardButton(t("button.edit"), callback_data=f"rb:edit:{pid}"),
-        InlineKeyboardButton(t("button.cancel"), callback_data=f"rb:cancel:{pid}"),
+        ReadbackPress("save", pid).button(t("button.save")),
+        ReadbackPress("edit", pid).button(t("button.edit")),
+        ReadbackPress("cancel", pid).button(t("button.cancel")),
     ]])
 
 
@@ -187,7 +189,7 @@ def task_detail(t: Translator, view: TaskView, units: dict[str, str], history: l
     return "\n".join(lines)
 
 
-def edit_proposal_text(t: Translator, saved: dict[str, Any], proposal: dict[str, Any]) -> str:
+def edit_proposal_text(t: Translator, saved: Readback, proposal: Readback) -> str:
     """A saved report and the reading of the message as edited, side by side, asking which to keep."""
     old = readback_text(t, saved, "saved").split("\n")[1:]
     new = readback_text(t, proposal, "saved").split("\n")[1:]
@@ -196,7 +198,7 @@ def edit_proposal_text(t: Translator, saved: dict[str, Any], proposal: dict[str,
 
 
 def edit_proposal_buttons(t: Translator, pending_id: int, n: int, *, force: bool = False) -> InlineKeyboardMarkup:
-    yes = f"re:{'f' if force else 'y'}:{pending_id}:{n}"
+    yes = EditChoice("f" if force else "y", pending_id, n).encode()
     return InlineKeyboardMarkup([[
         InlineKeyboardButton(t("button.edit_replace_anyway" if force else "button.edit_replace"), callback_data=yes),
-        InlineKeyboardButton(t("button.edit_keep"), callback_data=f"re:n:{pending_id}:{n}")]])
+        EditChoice("n", pending_id, n).button(t("button.edit_keep"))]])

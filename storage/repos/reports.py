@@ -11,6 +11,7 @@ from typing import Any
 import aiosqlite
 
 from bot.core.parse import COUNT_KEYS
+from bot.core.readback import Readback, ReadbackRecord, State
 from storage.db import CURRENT_UPDATE, Database
 
 
@@ -70,14 +71,16 @@ class ReportRepo:
         )
         return row is not None
 
-    async def newer_progress(self, task_id: int, after: str, *, excluding: int | None = None) -> NewerReport | None:
+    async def newer_progress(self, task_id: int, after: datetime, *,
+                             excluding: int | None = None) -> NewerReport | None:
         """The latest saved (not undone) report on a task made after `after` (ISO time), with its author; the
         rows saved from read-back `excluding` (the one being edited) do not count."""
         row = await self.db.fetchone(
             "SELECT p.percent, p.status, p.created_at, o.name FROM progress_reports p JOIN officers o"
             " ON o.id = p.officer_id WHERE p.task_id = ? AND p.undone = 0 AND p.support = 0 AND p.created_at > ?"
             " AND (p.pending_id IS NULL OR p.pending_id <> ?)"
-            " ORDER BY p.created_at DESC LIMIT 1", (task_id, after, excluding if excluding is not None else -1))
+            " ORDER BY p.created_at DESC LIMIT 1",
+            (task_id, after.isoformat(), excluding if excluding is not None else -1))
         if row is None:
             return None
         return NewerReport(row["percent"], row["status"], row["created_at"], row["name"])
@@ -217,15 +220,15 @@ class PendingRepo:
 
     async def create(
         self, *, commune_id: int, officer_id: int, chat_id: int, source_message_id: int | None,
-        inbox_id: int | None, payload: dict[str, Any], at: datetime, source_chat_id: int | None = None,
-    ) -> dict[str, Any]:
+        inbox_id: int | None, payload: Readback, at: datetime, source_chat_id: int | None = None,
+    ) -> ReadbackRecord:
         """Insert a read-back and return it as `get` would (one round trip). One incoming update makes one
         read-back: handled again after a crash, it gets the read-back it made the first time."""
         row = await self.db.fetchone(
             "INSERT INTO pending_reports (commune_id, officer_id, chat_id, source_message_id, inbox_id, payload,"
             " state, created_at, source_chat_id) SELECT ?, ?, ?, ?, ?, ?, 'pending', ?, ?"
             " WHERE ? IS NULL OR NOT EXISTS (SELECT 1 FROM pending_reports WHERE inbox_id = ?) RETURNING *",
-            (commune_id, officer_id, chat_id, source_message_id, inbox_id, json.dumps(payload, ensure_ascii=False),
+            (commune_id, officer_id, chat_id, source_message_id, inbox_id, payload.to_json(),
              at.isoformat(), source_chat_id, inbox_id, inbox_id),
         )
         if row is None:
@@ -238,16 +241,20 @@ class PendingRepo:
         return self._decoded(row)
 
     @staticmethod
-    def _decoded(row: aiosqlite.Row) -> dict[str, Any]:
-        out = dict(row)
-        out["payload"] = json.loads(out["payload"])
-        return out
+    def _decoded(row: aiosqlite.Row) -> ReadbackRecord:
+        return ReadbackRecord(
+            id=int(row["id"]), commune_id=int(row["commune_id"]), officer_id=int(row["officer_id"]),
+            chat_id=int(row["chat_id"]), state=row["state"], created_at=datetime.fromisoformat(row["created_at"]),
+            payload=Readback.from_json(row["payload"]), inbox_id=row["inbox_id"],
+            source_message_id=row["source_message_id"], source_chat_id=row["source_chat_id"],
+            bot_message_id=row["bot_message_id"],
+        )
 
-    async def get(self, pending_id: int) -> dict[str, Any] | None:
+    async def get(self, pending_id: int) -> ReadbackRecord | None:
         row = await self.db.fetchone("SELECT * FROM pending_reports WHERE id = ?", (pending_id,))
         return self._decoded(row) if row is not None else None
 
-    async def by_source(self, chat_id: int, source_message_id: int) -> dict[str, Any] | None:
+    async def by_source(self, chat_id: int, source_message_id: int) -> ReadbackRecord | None:
         """The latest read-back of the message `source_message_id` written in chat `chat_id` (a group's report
         is found by the group's id, not by the private chat its read-back went to)."""
         row = await self.db.fetchone(
@@ -259,7 +266,7 @@ class PendingRepo:
         return await self.get(int(row["id"])) if row else None
 
     async def update(
-        self, pending_id: int, *, state: str | None = None, payload: dict[str, Any] | None = None,
+        self, pending_id: int, *, state: State | None = None, payload: Readback | None = None,
         bot_message_id: int | None = None, chat_id: int | None = None,
     ) -> None:
         sets: list[str] = []
@@ -269,14 +276,14 @@ class PendingRepo:
             params.append(state)
         if payload is not None:
             sets.append("payload = ?")
-            params.append(json.dumps(payload, ensure_ascii=False))
+            params.append(payload.to_json())
         if bot_message_id is not None:
             sets += ["bot_message_id = ?", "chat_id = COALESCE(?, chat_id)"]
             params += [bot_message_id, chat_id]
         if sets:
             await self.db.execute(f"UPDATE pending_reports SET {', '.join(sets)} WHERE id = ?", (*params, pending_id))
 
-    async def transition(self, pending_id: int, from_state: str, to_state: str) -> dict[str, Any] | None:
+    async def transition(self, pending_id: int, from_state: State, to_state: State) -> ReadbackRecord | None:
         """Move a read-back from one state to another if it is still in the first; returns it (in its
         new state), or None when it was not."""
         row = await self.db.fetchone(
@@ -285,7 +292,7 @@ class PendingRepo:
         )
         return self._decoded(row) if row is not None else None
 
-    async def all_open(self) -> list[dict[str, Any]]:
+    async def all_open(self) -> list[ReadbackRecord]:
         rows = await self.db.fetchall("SELECT id FROM pending_reports WHERE state = 'pending' ORDER BY id")
         return [p for r in rows if (p := await self.get(int(r["id"]))) is not None]
 
@@ -295,7 +302,7 @@ class PendingRepo:
                                      (officer_id, pending_id))
         return row is not None
 
-    async def last_saved(self, officer_id: int) -> dict[str, Any] | None:
+    async def last_saved(self, officer_id: int) -> ReadbackRecord | None:
         row = await self.db.fetchone(
             "SELECT id FROM pending_reports WHERE officer_id = ? AND state = 'saved' ORDER BY id DESC LIMIT 1",
             (officer_id,),
