@@ -81,7 +81,7 @@ async def on_startup(app: Application) -> None:
     assert isinstance(app, CCHCApplication)
     await app.services.open()
     await set_default_menu(app.bot)
-    menus = sync_all(app.bot, app.services.repos)
+    menus = sync_all(app.bot, app.services.people)
     if app.intake.inline_refusals:  # offline: at once, so a session starts in a known state
         await menus
     else:  # a province's thousands of menus go out behind the rate limiter, not before the bot answers

@@ -73,11 +73,8 @@ async def deny(update: Update, context: BotContext, perm: Perm, what: str) -> No
     """Tell the user they may not do this, and audit the attempt."""
     officer = context.officer
     services = context.services
-    await services.repos.audit.log(
-        "forbidden", user_id=update.effective_user.id if update.effective_user else None,
-        at=services.clock.now(), officer_id=officer.id if officer else None,
-        commune_id=officer.commune_id if officer else None, detail=f"{perm.value}:{what}",
-    )
+    await services.journal.log("forbidden", user_id=update.effective_user.id if update.effective_user else None,
+                               at=services.clock.now(), officer=officer, detail=f"{perm.value}:{what}")
     if update.callback_query:
         await update.callback_query.answer(context.t("misc.forbidden"), show_alert=True)
     else:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from telegram import Update
@@ -10,8 +11,16 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.core.models import Officer
 from bot.i18n import Translator, translator
-from bot.services.container import RequestState, Services
+from bot.services.container import Services
 from bot.serving.intake import Intake
+
+
+@dataclass
+class RequestState:
+    """What the pipeline learned about one incoming update."""
+
+    inbox_id: int | None = None
+    officer: Officer | None = None
 
 
 class CCHCApplication(Application):

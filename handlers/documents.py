@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import re
-import secrets
-from datetime import datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
@@ -15,7 +12,6 @@ from bot.core.permissions import Perm, allowed
 from bot.core.plan_import import ImportedPlan, PlanImportError, read_plan
 from bot.core.plan_tables import KINDS
 from bot.i18n import render_note
-from bot.services.plans import store_plan
 from bot.services.tasks import may_report_on
 from bot.worker import off_loop
 from handlers import callbacks
@@ -24,7 +20,6 @@ from handlers.common import edit_html, esc, reply, send_html
 from handlers.context import BotContext
 
 MAX_FILE = 20 * 1024 * 1024  # what the Bot API lets a bot download
-PREVIEW_TTL = timedelta(hours=2)
 
 
 async def document(update: Update, context: BotContext) -> None:
@@ -54,12 +49,8 @@ async def document(update: Update, context: BotContext) -> None:
     plan = await _read(update, context, doc.file_id, filename, year)
     if plan is None:
         return
-    token = secrets.token_hex(4)
     services = context.services
-    now = services.clock.now()
-    await services.repos.plan_previews.purge(now - PREVIEW_TTL)
-    await services.repos.plan_previews.create(token=token, commune_id=officer.commune_id, officer_id=officer.id,
-                                              file_id=doc.file_id, filename=filename, year=year, at=now)
+    token = await services.plans.preview(officer, doc.file_id, filename, year, services.clock.now())
     await send_html(update, context, preview_text(context, plan), markup=_preview_buttons(context, plan, token))
 
 
@@ -119,9 +110,8 @@ async def plan_button(update: Update, context: BotContext) -> None:
         return
     if not isinstance(m, PlanDecision):
         m = None
-    preview = await services.repos.plan_previews.take(m.token, officer.id) if m else None
-    if m is None or preview is None or (
-            services.clock.now() - datetime.fromisoformat(preview["created_at"]) > PREVIEW_TTL):
+    preview = await services.plans.take(m.token, officer, services.clock.now()) if m else None
+    if m is None or preview is None:
         await query.answer(t("plan.expired"), show_alert=True)
         return
     chat_id, message_id = query.message.chat.id, query.message.message_id
@@ -129,12 +119,12 @@ async def plan_button(update: Update, context: BotContext) -> None:
         await edit_html(context, chat_id, message_id, t("plan.cancelled"))
         await query.answer()
         return
-    columns = json.loads(preview["columns"]) if preview.get("columns") else None
-    plan = await _read(update, context, preview["file_id"], preview["filename"], preview["year"], columns)
+    plan = await _read(update, context, preview.file_id, preview.filename, preview.year, preview.columns or None)
     if plan is None:
         await query.answer()
         return
-    await _store(context, officer, plan, preview["filename"], chat_id, message_id)
+    summary = await services.plans.store(officer, plan, preview.filename, services.clock.now())
+    await edit_html(context, chat_id, message_id, esc(summary))
     await query.answer(t("plan.imported_toast"))
 
 
@@ -146,18 +136,15 @@ async def _column_button(update: Update, context: BotContext, officer: Officer,
     assert query is not None and query.data is not None and query.message is not None
     t = context.t
     services = context.services
-    preview = await services.repos.plan_previews.get(m.token, officer.id)
-    if preview is None or (
-            services.clock.now() - datetime.fromisoformat(preview["created_at"]) > PREVIEW_TTL):
+    preview = await services.plans.get(m.token, officer, services.clock.now())
+    if preview is None:
         await query.answer(t("plan.expired"), show_alert=True)
         return
     token = m.token
     chat_id, message_id = query.message.chat.id, query.message.message_id
-    columns: dict[str, str] = json.loads(preview["columns"]) if preview.get("columns") else {}
     if isinstance(m, PlanColumnKind) and m.kind < len(KINDS):
-        columns[f"{m.table}:{m.column}"] = KINDS[m.kind]
-        await services.repos.plan_previews.set_columns(token, columns)
-    plan = await _read(update, context, preview["file_id"], preview["filename"], preview["year"], columns or None)
+        preview = await services.plans.correct(preview, m.table, m.column, KINDS[m.kind])
+    plan = await _read(update, context, preview.file_id, preview.filename, preview.year, preview.columns or None)
     if plan is None:
         await query.answer()
         return
@@ -178,15 +165,6 @@ async def _column_button(update: Update, context: BotContext, officer: Officer,
     await query.answer()
 
 
-async def _store(context: BotContext, officer: Officer, plan: ImportedPlan, filename: str, chat_id: int,
-                 message_id: int) -> None:
-    services = context.services
-    summary = await store_plan(services.repos, officer.commune_id, plan, source_name=filename, lang=officer.locale)
-    await services.repos.audit.log("import_plan", user_id=officer.telegram_id, at=services.clock.now(),
-                                   officer_id=officer.id, commune_id=officer.commune_id, detail=filename)
-    await edit_html(context, chat_id, message_id, esc(summary))
-
-
 async def _evidence(update: Update, context: BotContext, code: str, caption: str) -> None:
     """A document or photo whose caption names a task becomes that task's product (sản phẩm)."""
     officer = context.officer
@@ -204,6 +182,5 @@ async def _evidence(update: Update, context: BotContext, code: str, caption: str
         file_id, name = message.document.file_id, message.document.file_name or context.t("evidence.a_file")
     else:
         file_id, name = message.photo[-1].file_id, context.t("evidence.a_photo")
-    await services.repos.tasks.history(task, "evidence", file_id, f"{name}: {caption}".strip(), officer.id,
-                                       services.clock.now())
+    await services.tasks.add_evidence(task, file_id, f"{name}: {caption}".strip(), officer, services.clock.now())
     await reply(update, context, "evidence.saved", code=task.code, name=name)

@@ -24,8 +24,8 @@ async def on_error(update: object, context: BotContext) -> None:
     try:
         if current is not None:
             current.failed = True
-            await services.repos.inbox.mark(current.inbox_id, "failed", error=f"{ref}: {type(context.error).__name__}")
-        officer = await services.repos.officers.by_telegram_id(user_id) if user_id is not None else None
+            await services.inbox.failed(current.inbox_id, f"{ref}: {type(context.error).__name__}")
+        officer = await services.people.by_telegram_id(user_id) if user_id is not None else None
     except Exception:  # the database itself may be what failed
         log.exception("could not mark inbox row failed (ref %s)", ref)
     if isinstance(update, Update) and update.effective_chat is not None:

@@ -40,7 +40,7 @@ async def baocao(update: Update, context: BotContext) -> None:
     rows.append([FormDossier().button(t("form.dossier_button"))])
     rows.append([FormCancel().button(t("button.cancel"))])
     services = context.services
-    await services.repos.forms.put(officer.id, {"step": "pick"}, services.clock.now())
+    await services.forms.begin(officer, services.clock.now())
     await send_html(update, context, t("form.pick_task"), markup=InlineKeyboardMarkup(rows))
 
 
@@ -50,16 +50,16 @@ async def _form(context: BotContext) -> AsyncIterator[dict[str, Any] | None]:
     cancelled); None when there is none, or it was left alone too long."""
     officer = context.officer
     assert officer is not None
-    forms = context.services.repos.forms
+    forms = context.services.forms
     now = context.services.clock.now()
-    form = await forms.get(officer.id, since=now - timedelta(minutes=FORM_MINUTES))
+    form = await forms.current(officer, since=now - timedelta(minutes=FORM_MINUTES))
     yield form
     if form is None:
         return
     if form:
-        await forms.put(officer.id, form, now)  # every answer keeps the form alive
+        await forms.keep(officer, form, now)  # every answer keeps the form alive
     else:
-        await forms.drop(officer.id)
+        await forms.drop(officer)
 
 
 async def form_button(update: Update, context: BotContext) -> None:
@@ -84,7 +84,7 @@ async def form_button(update: Update, context: BotContext) -> None:
             await _ask_dossier(update, context, form)
             return
         if isinstance(data, FormTask) and form.get("step") == "pick":
-            task = await context.services.repos.tasks.by_id(data.task_id)
+            task = await context.services.tasks.by_id(data.task_id)
             if task is None or task.commune_id != officer.commune_id:
                 return
             form.update(step="progress", task_id=task.id, code=task.code)

@@ -4,25 +4,22 @@ is used (`tell_office_of_join`)."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
-from datetime import timedelta
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.helpers import create_deep_linked_url
 
 from bot.core.domain import ROLES
-from bot.core.models import Officer
+from bot.core.models import Invite, Officer
 from bot.core.permissions import Perm, allowed
 from bot.core.text import fold
 from bot.i18n import translator
+from bot.services.people import INVITE_DAYS
 from handlers.callbacks import InviteRole, InviteUnit
 from handlers.common import button, deny, edit_html, esc, notify, reply, requires, send_html
 from handlers.context import BotContext
 from handlers.readback_send import forged
 
-INVITE_DAYS = 7
-_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 #: the words people type for a role, folded, without spaces or dashes
 ROLE_WORDS = {
     "chutich": "chairman", "ct": "chairman", "phochutich": "vice_chairman", "pct": "vice_chairman",
@@ -30,10 +27,6 @@ ROLE_WORDS = {
     "chuyenmon": "officer", "quantri": "admin", "quantrivien": "admin",
     **{r.replace("_", ""): r for r in ROLES},
 }
-
-
-def new_code() -> str:
-    return "".join(secrets.choice(_ALPHABET) for _ in range(8))
 
 
 def _squash(word: str) -> str:
@@ -68,7 +61,7 @@ async def moi(update: Update, context: BotContext) -> None:
     if role is None:
         await send_html(update, context, t("invite.bad_role", role=esc(args[0])), markup=_role_buttons(context))
         return
-    names = await context.services.repos.communes.unit_names(officer.commune_id)
+    names = await context.services.people.unit_names(officer.commune_id)
     unit, after = _leading(rest, lambda w: read_unit(w, names), longest=6)
     if unit is None and rest and not rest[0].isdigit() and "-" in rest[0]:  # a unit key that is not one
         await reply(update, context, "invite.bad_unit", unit=rest[0], units=", ".join(names))
@@ -90,7 +83,7 @@ async def invite_button(update: Update, context: BotContext) -> None:
         await query.answer()
         await deny(update, context, Perm.INVITE, "moi")
         return
-    names = await context.services.repos.communes.unit_names(officer.commune_id)
+    names = await context.services.people.unit_names(officer.commune_id)
     role = m.role if isinstance(m, InviteRole | InviteUnit) else None
     unit = m.unit if isinstance(m, InviteUnit) else None
     if role not in ROLES or (unit is not None and unit != "-" and unit not in names):
@@ -129,30 +122,20 @@ def _role_buttons(context: BotContext) -> InlineKeyboardMarkup:
 async def _create(context: BotContext, officer: Officer, role: str, unit: str | None, days: int,
                   invitee: str | None) -> str:
     services = context.services
-    now = services.clock.now()
-    code = new_code()
-    invitee = invitee[:80] if invitee else None
-    await services.repos.invites.create(code=code, commune_id=officer.commune_id, role=role, unit_key=unit,
-                                        created_by=officer.id, at=now, expires=now + timedelta(days=days),
-                                        invitee=invitee)
-    await services.repos.audit.log("invite", user_id=officer.telegram_id, at=now, officer_id=officer.id,
-                                   commune_id=officer.commune_id, detail=f"{role}:{unit}")
-    names = await services.repos.communes.unit_names(officer.commune_id)
-    link = create_deep_linked_url(context.bot.username, code)
+    invite = await services.people.invite(officer, role, unit, services.clock.now(), days=days, invitee=invitee)
+    names = await services.people.unit_names(officer.commune_id)
+    link = create_deep_linked_url(context.bot.username, invite.code)
     t = context.t
-    text = t("invite.created", code=code, link=link, role=t(f"role.{role}"), unit=esc(names.get(unit or "", "—")),
-             date=t.date((now + timedelta(days=days)).date()))
-    return text + ("\n" + t("invite.for_whom", name=esc(invitee)) if invitee else "")
+    text = t("invite.created", code=invite.code, link=link, role=t(f"role.{role}"),
+             unit=esc(names.get(unit or "", "—")), date=t.date(invite.expires_at.date()))
+    return text + ("\n" + t("invite.for_whom", name=esc(invite.invitee)) if invite.invitee else "")
 
 
-async def tell_office_of_join(context: BotContext, joined: Officer, invite: dict[str, object]) -> None:
+async def tell_office_of_join(context: BotContext, joined: Officer, invite: Invite) -> None:
     """Whoever made the invitation and the commune's office and admins learn that it was used."""
-    repos = context.services.repos
-    names = await repos.communes.unit_names(joined.commune_id)
-    for person in await repos.officers.list(joined.commune_id, active_only=True):
-        if person.id == joined.id or not (person.id == invite.get("created_by") or person.has_role("office", "admin")):
-            continue
+    people = context.services.people
+    names = await people.unit_names(joined.commune_id)
+    for person in await people.to_tell_of_join(joined, invite):
         t = translator(person.locale)
         await notify(context, person, t("invite.joined", name=esc(joined.name), id=joined.telegram_id,
-                                        role=t(f"role.{invite['role']}"),
-                                        unit=esc(names.get(str(invite.get("unit_key") or ""), "—"))))
+                                        role=t(f"role.{invite.role}"), unit=esc(names.get(invite.unit_key or "", "—"))))

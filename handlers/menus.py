@@ -13,7 +13,7 @@ from telegram.error import TelegramError
 from bot.core.models import Officer
 from bot.core.permissions import STRANGER_MENU, menu_commands, menu_key
 from bot.i18n import translator
-from storage.repositories import Repositories
+from bot.services.people import PeopleService
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ async def set_default_menu(bot: Any) -> None:
         await bot.set_my_commands(commands, language_code=None if locale == "vi" else locale)
 
 
-async def sync_menu(bot: Any, repos: Repositories, officer: Officer) -> bool:
+async def sync_menu(bot: Any, people: PeopleService, officer: Officer) -> bool:
     """Set the officer's own menu if what it depends on changed. Returns whether it was set."""
     key = menu_key(officer.roles, officer.locale, officer.active)
     if officer.menu_key == key:
@@ -41,14 +41,14 @@ async def sync_menu(bot: Any, repos: Repositories, officer: Officer) -> bool:
     except TelegramError as exc:  # a chat that never started the bot: set when they do
         log.info("menu of %s not set (%s)", officer.telegram_id, exc)
         return False
-    await repos.officers.update(officer.id, menu_key=key)
+    await people.menu_set(officer, key)
     return True
 
 
-async def sync_all(bot: Any, repos: Repositories) -> int:
+async def sync_all(bot: Any, people: PeopleService) -> int:
     """Every officer's menu that is out of date (at start). Returns how many were set."""
     count = 0
-    for officer in await repos.officers.list():
+    for officer in await people.everyone():
         if officer.menu_key != menu_key(officer.roles, officer.locale, officer.active):
-            count += await sync_menu(bot, repos, officer)
+            count += await sync_menu(bot, people, officer)
     return count

@@ -62,14 +62,14 @@ async def store_raw(update: object, context: BotContext) -> None:
     services = context.services
     user = update.effective_user
     chat = update.effective_chat
-    context.state.inbox_id = await services.repos.inbox.store(
+    context.state.inbox_id = await services.inbox.store(
         update_id=update.update_id,
         user_id=user.id if user else None,
         chat_id=chat.id if chat else None,
         kind=_kind(update),
         text=_text(update),
         raw_json=json.dumps(update.to_dict(), ensure_ascii=False),
-        received_at=services.clock.now(),
+        at=services.clock.now(),
     )
 
 
@@ -79,11 +79,11 @@ async def _hold(update: Update, context: BotContext, user_id: int, *, first: boo
     services = context.services
     state = context.state
     if state.inbox_id is not None:
-        await services.repos.inbox.mark(state.inbox_id, "held")
+        await services.inbox.held(state.inbox_id)
     if not first:
         return
     until = datetime.fromtimestamp(services.throttle.until(user_id), tz=services.clock.now().tzinfo)
-    await services.repos.audit.log("throttled", user_id=user_id, at=services.clock.now())
+    await services.journal.log("throttled", user_id=user_id, at=services.clock.now())
     schedule_at(context.application, _release_held, until, f"release:{user_id}", user_id)
     if update.effective_chat is not None and update.effective_chat.type == "private":
         await reply(update, context, "misc.throttled", limit=services.throttle.limit,
@@ -119,7 +119,7 @@ async def gatekeeper(update: object, context: BotContext) -> None:
     if verdict != "ok":
         await _hold(update, context, user.id, first=verdict == "block")
         raise ApplicationHandlerStop
-    officer = await services.repos.officers.by_telegram_id(user.id)
+    officer = await services.people.by_telegram_id(user.id)
     if officer is not None and officer.active:
         context.state.officer = officer
         if _group_command(update) and not _group_safe(update):
@@ -134,14 +134,10 @@ async def gatekeeper(update: object, context: BotContext) -> None:
     if _is_invite_start(update):
         return  # registration by invitation is the one thing a stranger may do
     state = context.state
-    await services.repos.audit.log(
-        "refused", user_id=user.id, at=services.clock.now(),
-        officer_id=officer.id if officer else None,
-        commune_id=officer.commune_id if officer else None,
-        detail=_kind(update),
-    )
+    await services.journal.log("refused", user_id=user.id, at=services.clock.now(), officer=officer,
+                               detail=_kind(update))
     if state.inbox_id is not None:
-        await services.repos.inbox.mark_later(state.inbox_id, "refused")
+        await services.inbox.refused(state.inbox_id)
     chat = update.effective_chat
     if update.callback_query:
         await update.callback_query.answer(context.t("refuse.short"), show_alert=True)
@@ -198,6 +194,4 @@ async def mark_handled(update: object, context: BotContext) -> None:
     state = context.state
     current = CURRENT.get()
     if state.inbox_id is not None and not (current is not None and current.failed):
-        await context.services.repos.inbox.mark_later(
-            state.inbox_id, "handled", commune_id=state.officer.commune_id if state.officer else None
-        )
+        await context.services.inbox.handled(state.inbox_id, state.officer.commune_id if state.officer else None)

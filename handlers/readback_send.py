@@ -43,10 +43,8 @@ async def forged(update: Update, context: BotContext) -> None:
     services = context.services
     query = update.callback_query
     officer = context.officer
-    await services.repos.audit.log(
-        "bad_callback", user_id=update.effective_user.id if update.effective_user else None,
-        at=services.clock.now(), officer_id=officer.id if officer else None,
-        commune_id=officer.commune_id if officer else None, detail=(query.data or "")[:64] if query else None,
-    )
+    await services.journal.log("bad_callback", user_id=update.effective_user.id if update.effective_user else None,
+                               at=services.clock.now(), officer=officer,
+                               detail=(query.data or "")[:64] if query else None)
     if query is not None:
         await query.answer(context.t("readback.not_yours_button"), show_alert=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from telegram import Update
+from telegram import InputFile, Update
 
 from bot.core.absence import parse_absence
 from bot.core.parse import ParseResult, ProgressItem
@@ -18,7 +18,6 @@ from handlers.common import button, reply, reply_chat_id, requires, send_html
 from handlers.context import BotContext
 from handlers.readback_send import forged, send_readback
 from jobs.reminders import KINDS, load, rebuild
-from storage.backup import backup_to
 
 _NAMES = {"nhacviec": "weekly_ping", "han": "deadlines", "baocaochutich": "escalation", "lichbaocao": "reporting",
           "hoso": "dossier_request", **{k: k for k in KINDS}}
@@ -48,9 +47,8 @@ async def caidat(update: Update, context: BotContext) -> None:
             await reply(update, context, "settings.bad_name", name=name)
             return
         await rebuild(context.application)
-        await services.repos.audit.log("settings", user_id=officer.telegram_id, at=services.clock.now(),
-                                       officer_id=officer.id, commune_id=officer.commune_id,
-                                       detail=f"{name} {value}"[:100])
+        await services.journal.log("settings", user_id=officer.telegram_id, at=services.clock.now(),
+                                   officer=officer, detail=f"{name} {value}"[:100])
     rules, _quiet, specs = await load(context.application, officer.commune_id)
     lines = [t("settings.header")]
     for kind in KINDS:
@@ -93,12 +91,12 @@ def _when(t: Translator, spec: str) -> str:
 
 
 async def _change(context: BotContext, commune_id: int, name: str, value: str) -> None:
-    repos = context.services.repos
+    rules = context.services.rules
     _, _, specs = await load(context.application, commune_id)
-    stored = await repos.rules.all(commune_id)
+    stored = await rules.all(commune_id)
     if name in ("yenlang", "quiet"):
         parse_quiet(value)
-        await repos.rules.put(commune_id, "quiet", {"hours": value.replace(" ", "")})
+        await rules.put(commune_id, "quiet", {"hours": value.replace(" ", "")})
         return
     kind = _NAMES.get(name)
     if kind is None:
@@ -119,7 +117,7 @@ async def _change(context: BotContext, commune_id: int, name: str, value: str) -
     else:
         parse_when(value)
         spec["when"] = value
-    await repos.rules.put(commune_id, kind, spec, enabled)
+    await rules.put(commune_id, kind, spec, enabled)
 
 
 async def tamdung(update: Update, context: BotContext) -> None:
@@ -131,7 +129,7 @@ async def tamdung(update: Update, context: BotContext) -> None:
     text = " ".join(context.args or []).strip()
     now = services.clock.now()
     if text.lower() in ("het", "hết", "huy", "hủy", "0"):
-        await services.repos.officers.update(officer.id, reminders_paused_until=None)
+        await services.people.pause_reminders(officer, None)
         await reply(update, context, "pause.cleared")
         return
     until: date | None
@@ -143,7 +141,7 @@ async def tamdung(update: Update, context: BotContext) -> None:
     if until is None:
         await reply(update, context, "pause.usage")
         return
-    await services.repos.officers.update(officer.id, reminders_paused_until=until.isoformat())
+    await services.people.pause_reminders(officer, until)
     await reply(update, context, "pause.done", date=context.t.date(until))
 
 
@@ -155,7 +153,7 @@ async def quick_update(update: Update, context: BotContext) -> None:
         return
     query, officer, m = pressed
     services = context.services
-    task = await services.repos.tasks.by_id(m.task_id) if m else None
+    task = await services.tasks.by_id(m.task_id) if m else None
     if m is None or task is None or task.commune_id != officer.commune_id or not (
             m.value in ("done", "blocked") or (m.value.isdigit() and len(m.value) <= 3)):
         await forged(update, context)
@@ -182,19 +180,11 @@ async def quick_update(update: Update, context: BotContext) -> None:
 @requires(Perm.BACKUP)
 async def saoluu(update: Update, context: BotContext) -> None:
     """/saoluu: a fresh backup of the database, sent as a file (admins only)."""
-    import asyncio
-
-    from telegram import InputFile
-
-
     services = context.services
     chat = update.effective_chat
-    if chat is None:
-        return
-    path = await asyncio.to_thread(backup_to, services.db_path, services.settings.backups, services.clock.now())
     officer = context.officer
-    await services.repos.audit.log("backup_sent", user_id=officer.telegram_id if officer else None,
-                                   at=services.clock.now(), officer_id=officer.id if officer else None,
-                                   commune_id=officer.commune_id if officer else None, detail=path.name)
+    if chat is None or officer is None:
+        return
+    path = await services.backups.for_admin(officer, services.clock.now())
     await context.bot.send_document(reply_chat_id(update) or chat.id, InputFile(path.read_bytes(), filename=path.name),
                                     caption=context.t("backup.caption", name=path.name))

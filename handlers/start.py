@@ -23,8 +23,8 @@ async def start(update: Update, context: BotContext) -> None:
         await reply(update, context, "refuse.stranger", user_id=user_id)
         return
     services = context.services
-    units = await services.repos.communes.unit_names(officer.commune_id)
-    commune = await services.repos.communes.get(officer.commune_id)
+    units = await services.people.unit_names(officer.commune_id)
+    commune = await services.people.commune(officer.commune_id)
     await reply(
         update, context, "start.greeting",
         name=officer.name, roles=role_names(context, officer.roles),
@@ -73,8 +73,7 @@ async def ngonngu(update: Update, context: BotContext) -> None:
         await reply(update, context, "language.usage", current=context.t(f"language.name_{officer.locale}"))
         return
     services = context.services
-    await services.repos.officers.update(officer.id, locale=wanted)
-    changed = await services.repos.officers.by_id(officer.id)
+    changed = await services.people.set_locale(officer, wanted)
     if changed is not None:
-        await sync_menu(context.bot, services.repos, changed)
+        await sync_menu(context.bot, services.people, changed)
     await send_html(update, context, translator(wanted)("language.changed"))

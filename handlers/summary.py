@@ -63,7 +63,7 @@ async def tomtat(update: Update, context: BotContext) -> None:
         return
     unit = await _scope(context, officer)
     summary = await services.summaries.build(officer.commune_id, *period, now, unit=unit, with_year=not args)
-    names = await services.repos.communes.unit_names(officer.commune_id)
+    names = await services.people.unit_names(officer.commune_id)
     text = render_summary(context.t, summary, names)
     def view(kind: Literal["a", "u", "c", "x"]) -> str:
         return SummaryView(kind, *period).encode()
@@ -99,7 +99,7 @@ async def summary_button(update: Update, context: BotContext) -> None:
     t = context.t
     unit = await _scope(context, officer)
     s = await services.summaries.build(officer.commune_id, start, end, services.clock.now(), unit=unit)
-    names = await services.repos.communes.unit_names(officer.commune_id)
+    names = await services.people.unit_names(officer.commune_id)
     if kind == "a":
         lines = [t("summary.by_area_header")]
         lines += [area_line(t, a, s.per_area[a]) for a in [*AREA_KEYS, "none"] if a in s.per_area]
@@ -134,7 +134,7 @@ async def send_charts(update: Update, context: BotContext, officer: Officer, end
     now = services.clock.now()
     year_start = date(end.year, 1, 1)
     s = await services.summaries.build(officer.commune_id, year_start, end, now, unit=unit)
-    rows = await services.repos.reports.dossiers(officer.commune_id)
+    rows = await services.summaries.dossier_rows(officer.commune_id)
     if unit is not None:
         rows = [r for r in rows if r["unit_key"] == unit]
     number = t.number
@@ -144,7 +144,7 @@ async def send_charts(update: Update, context: BotContext, officer: Officer, end
     area_names = {k: t(f"area_short.{k}") for k in [*AREA_KEYS, "none"]}
     areas = await off_loop(charts.completion_by_area, s.per_area, area_names, t("chart.areas_title"),
                            t("chart.areas_x"))
-    done_dates = await services.repos.reports.done_dates([x.id for x in s.tasks])
+    done_dates = await services.summaries.done_dates(s.tasks)
     done = [done_dates.get(x.id) if x.status == "done" else None for x in s.tasks]
     burn_labels = {"ideal": t("chart.ideal"), "actual": t("chart.actual"), "open": t("chart.open"),
                    "title": t("chart.burndown_title"), "months": t("chart.months", year=end.year)}

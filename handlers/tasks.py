@@ -9,7 +9,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.core.dates import MAX_YEAR, MIN_YEAR, nearest, safe_date
 from bot.core.domain import AREA_KEYS, UNIT_KEYS, unit_key
-from bot.core.models import Officer, Task
+from bot.core.models import Officer
 from bot.core.parse import fold_1to1
 from bot.core.permissions import Perm, allowed
 from bot.services.tasks import may_report_on
@@ -102,7 +102,7 @@ async def drill_down(update: Update, context: BotContext) -> None:
     tasks = await services.tasks.all(officer.commune_id)
     data = callbacks.decode(query.data)
     if isinstance(data, UnitList):
-        names = await services.repos.communes.unit_names(officer.commune_id)
+        names = await services.people.unit_names(officer.commune_id)
         rows = [[TasksOfUnit(k).button(names[k])] for k in UNIT_KEYS if k in names]
         await query.answer()
         await send_html(update, context, t("tasks.pick_unit"), markup=InlineKeyboardMarkup(rows))
@@ -116,9 +116,9 @@ async def drill_down(update: Update, context: BotContext) -> None:
         title = t("tasks.area_header", area=t(f"area.{key}") if key in (*AREA_KEYS, "none") else key)
     else:
         key = data.unit
-        chosen = [x for x in tasks if key in x.lead_units or (x.owner_id is not None and await _owner_unit(
-            context, x) == key)]
-        names = await services.repos.communes.unit_names(officer.commune_id)
+        chosen = [x for x in tasks if key in x.lead_units or (
+            x.owner_id is not None and await services.tasks.owner_unit(x) == key)]
+        names = await services.people.unit_names(officer.commune_id)
         title = t("tasks.unit_header", unit=esc(names.get(key, key)))
     views = sorted((services.tasks.view(x, today) for x in chosen), key=lambda v: (not v.overdue, v.task.id))
     lines = [title, *[task_line(t, v) for v in views[:MAX_LINES]]]
@@ -126,13 +126,6 @@ async def drill_down(update: Update, context: BotContext) -> None:
         lines.append(t("tasks.none"))
     await query.answer()
     await send_html(update, context, "\n".join(lines))
-
-
-async def _owner_unit(context: BotContext, task: Task) -> str | None:
-    if task.owner_id is None:
-        return None
-    owner = await context.services.repos.officers.by_id(task.owner_id)
-    return owner.unit_key if owner else None
 
 
 async def one_task(update: Update, context: BotContext, ref: str) -> None:
@@ -149,12 +142,10 @@ async def one_task(update: Update, context: BotContext, ref: str) -> None:
         await reply(update, context, "misc.forbidden")
         return
     today = services.clock.now().date()
-    units = await services.repos.communes.unit_names(officer.commune_id)
-    history = await services.repos.tasks.history_of(task.id)
-    reports = await services.repos.reports.progress_of_task(task.id)
-    owner = await services.repos.officers.by_id(task.owner_id) if task.owner_id else None
-    await send_html(update, context, task_detail(context.t, services.tasks.view(task, today), units, history,
-                                                 reports, owner.name if owner else None))
+    units = await services.people.unit_names(officer.commune_id)
+    more = await services.tasks.detail(task)
+    await send_html(update, context, task_detail(context.t, services.tasks.view(task, today), units, more.history,
+                                                 more.reports, more.owner.name if more.owner else None))
 
 
 def _code(ref: str) -> str:
@@ -182,7 +173,7 @@ async def giao(update: Update, context: BotContext) -> None:
         await reply(update, context, "tasks.unknown_code", code=args[0])
         return
     target = " ".join(args[1:])
-    people = await services.repos.officers.list(officer.commune_id, active_only=True)
+    people = await services.people.active(officer.commune_id)
     owner = _find_person(target, people)
     now = services.clock.now()
     if owner is None:
@@ -190,12 +181,11 @@ async def giao(update: Update, context: BotContext) -> None:
         if unit is None:
             await reply(update, context, "assign.unknown_target", target=target)
             return
-        await services.repos.tasks.set_owner(task, None, officer.id, now)
-        await services.repos.tasks.set_lead_units(task, [unit], officer.id, now)
-        names = await services.repos.communes.unit_names(officer.commune_id)
+        await services.tasks.assign_to_unit(task, unit, officer, now)
+        names = await services.people.unit_names(officer.commune_id)
         await reply(update, context, "assign.to_unit", code=task.code, unit=names.get(unit, unit))
         return
-    await services.repos.tasks.set_owner(task, owner.id, officer.id, now)
+    await services.tasks.assign(task, owner, officer, now)
     await reply(update, context, "assign.done", code=task.code, name=owner.name)
     t_owner = services.t(owner)
     await context.bot.send_message(
@@ -249,7 +239,7 @@ async def han(update: Update, context: BotContext) -> None:
     if due is None:
         await reply(update, context, "due.bad_date", value=" ".join(args[1:]))
         return
-    await services.repos.tasks.set_due(task, due, officer.id, services.clock.now())
+    await services.tasks.set_due(task, due, officer, services.clock.now())
     old = context.t.date(task.due_date) if task.due_date else "—"
     await reply(update, context, "due.done", code=task.code, old=old, new=context.t.date(due))
 

@@ -51,7 +51,6 @@ from bot.services.tasks import OPEN, belongs_to
 from handlers.callbacks import ExplainMenu, QuickUpdate
 from handlers.render.summary import render_summary
 from jobs import cancel, schedule_at
-from storage.backup import backup_to, prune
 
 log = logging.getLogger(__name__)
 
@@ -131,8 +130,7 @@ def schedule_next(app: Application, commune_id: int, rule: Rule, quiet: Quiet, *
 
 
 async def _communes(app: Application) -> list[int]:
-    rows = await app.services.db.fetchall("SELECT id FROM communes ORDER BY id")  # type: ignore[attr-defined]
-    return [int(r["id"]) for r in rows]
+    return await app.services.repos.communes.ids()  # type: ignore[attr-defined]
 
 
 async def run_rule(context: Any) -> None:
@@ -409,11 +407,7 @@ async def dossier_request(app: Application, commune_id: int, rule: Rule, slot: d
     for officer in await _people(app, commune_id, services.clock.now().date()):
         if officer.unit_key != "mot-cua" or not allowed(officer.roles, Perm.REPORT):
             continue
-        row = await services.db.fetchone(
-            "SELECT 1 FROM dossier_reports WHERE officer_id = ? AND undone = 0 AND created_at >= ? LIMIT 1",
-            (officer.id, monday.isoformat()),
-        )
-        if row is not None:
+        if await services.repos.reports.dossier_since(officer.id, monday):
             continue
         t = _t(app, officer)
         await send_once(app, officer, "dossier_request", key, t("remind.dossier_request", name=esc(officer.name)))
@@ -445,10 +439,9 @@ async def schedule_backup(app: Application) -> None:
 async def nightly_backup(context: Any) -> None:
     app = context.application
     services = app.services
-    folder = services.settings.backups
     try:
-        path = await asyncio.to_thread(backup_to, services.db_path, folder, services.clock.now())
-        removed = await asyncio.to_thread(prune, folder, services.settings.backup_keep)
+        path = await services.backups.make(services.clock.now())
+        removed = await services.backups.prune(services.settings.backup_keep)
         log.info("nightly backup %s (%d old ones removed)", path, len(removed))
     except Exception:
         log.exception("nightly backup failed")

@@ -310,6 +310,10 @@ class Database:
         if self._autocommit():
             await self._wrote()
 
+    async def ping(self) -> None:
+        """A trivial query: raises when the database cannot be used (the health check)."""
+        await self.fetchone("SELECT 1")
+
     async def generation(self) -> int:
         """A number that changes when a transaction is rolled back and when another connection (the CLI,
         a restore) has committed to the database, checked at most every EXTERNAL_CHECK_SECONDS:

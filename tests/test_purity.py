@@ -104,3 +104,36 @@ def test_layers_point_one_way() -> None:
             assert not any(d.startswith("handlers") for d in deps), name
     for path in (ROOT / "storage").rglob("*.py"):
         assert not any(n.split(".")[0] == "telegram" for n in _imports(path)), path
+
+
+def _sources(*tops: str) -> list[Path]:
+    return sorted(p for top in tops for p in (ROOT / top).rglob("*.py"))
+
+
+def test_handlers_never_touch_repositories_or_the_database() -> None:
+    """Handlers call services (`context.services.people`, `.reports`, …): no repository, no SQL."""
+    for path in _sources("handlers"):
+        text = path.read_text(encoding="utf-8")
+        rel = path.relative_to(ROOT)
+        assert ".repos." not in text and ".repos\n" not in text, f"{rel} reaches a repository"
+        assert ".db." not in text, f"{rel} reaches the database"
+        for name in _imports(path):
+            assert not name.startswith(("storage", "aiosqlite", "sqlite3")), f"{rel} imports {name}"
+
+
+SQL_WORDS = ("SELECT ", "INSERT INTO", "UPDATE ", "DELETE FROM", "CREATE TABLE")
+
+
+def test_sql_lives_only_in_storage() -> None:
+    for path in _sources("bot", "handlers", "jobs"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                upper = node.value.lstrip().upper()
+                assert not upper.startswith(SQL_WORDS), f"SQL in {path.relative_to(ROOT)}: {node.value[:60]!r}"
+
+
+def test_services_import_nothing_from_telegram() -> None:
+    for path in _sources("bot/services"):
+        for name in _imports(path):
+            assert name.split(".")[0] not in ("telegram", "handlers", "jobs", "apscheduler"), (
+                f"{path.relative_to(ROOT)} imports {name}")

@@ -3,13 +3,29 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 
 @dataclass(frozen=True)
 class Commune:
     id: int
     name: str
+
+
+@dataclass(frozen=True)
+class Invite:
+    """A single-use invitation to join a commune with a role (and a unit)."""
+
+    code: str
+    commune_id: int
+    role: str
+    unit_key: str | None
+    created_by: int | None
+    created_at: datetime
+    expires_at: datetime
+    invitee: str | None = None  # whom it is for, as the office wrote it
+    used_by: int | None = None
+    used_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -74,3 +90,26 @@ class Task:
     percent: int
     note: str | None
     lead_text: str | None = None  # the lead unit as the plan wrote it (names a body outside the commune)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One change in a task's history: due date, owner, evidence, an explanation asked or given, …"""
+
+    kind: str
+    old_value: str | None
+    new_value: str | None
+    at: datetime
+    officer_name: str | None = None
+
+
+@dataclass(frozen=True)
+class TaskReport:
+    """A saved progress report on a task, with its author's name."""
+
+    officer_name: str
+    created_at: datetime
+    percent: int | None
+    status: str | None
+    note: str | None
+    support: bool = False

@@ -13,22 +13,20 @@ from bot.core.clock import Clock
 from bot.core.models import Commune, Officer
 from bot.core.workdays import WorkCalendar
 from bot.i18n import Translator, translator
+from bot.services.backups import BackupService
 from bot.services.explanations import ExplanationService
 from bot.services.extensions import ExtensionService
+from bot.services.forms import FormService
+from bot.services.inbox import InboxService
+from bot.services.people import Journal, PeopleService
+from bot.services.plans import PlanService
 from bot.services.readbacks import ReportService
+from bot.services.rules import RuleService
 from bot.services.summaries import SummaryService
 from bot.services.tasks import TaskService
 from storage.db import Database, StorageError
 from storage.lock import DatabaseInUse, DatabaseLock
 from storage.repositories import Repositories
-
-
-@dataclass
-class RequestState:
-    """What the pipeline learned about one incoming update."""
-
-    inbox_id: int | None = None
-    officer: Officer | None = None
 
 
 class Throttle:
@@ -65,19 +63,21 @@ class Throttle:
 
 @dataclass
 class Services:
+    """Every use case, built once over one database when the bot opens (`open`); handlers and jobs reach
+    them through the typed context (`context.services.reports`, `.people`, …), never the repositories."""
+
     settings: Settings
     clock: Clock
     db_path: Path
-    _db: Database | None = None
-    _repos: Repositories | None = None
-    _commune: Commune | None = None
-    _tasks: TaskService | None = None
-    _reports: ReportService | None = None
-    _calendar: WorkCalendar | None = None
     #: how the bot waits before retrying a send (replay and tests do not wait real seconds)
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     throttle: Throttle = field(default_factory=Throttle)
+    _db: Database | None = None
+    _repos: Repositories | None = None
+    _commune: Commune | None = None
+    _calendar: WorkCalendar | None = None
     _lock: DatabaseLock | None = None
+    _built: _Built | None = None
 
     async def open(self) -> None:
         self.throttle.limit = self.settings.flood_limit
@@ -93,8 +93,7 @@ class Services:
             self._db = await Database.open(self.db_path)
             self._repos = Repositories(self._db)
             self._commune = await self._repos.communes.get_or_create(self.settings.commune_name)
-            self._tasks = TaskService(self._repos, self.calendar)
-            self._reports = ReportService(self._repos, self._tasks, self.settings.report_calendar)
+            self._built = _Built.over(self._repos, self.calendar, self.settings)
 
     async def close(self) -> None:
         if self._db is not None:
@@ -103,6 +102,7 @@ class Services:
             await self._db.close()
             self._db = None
             self._repos = None
+            self._built = None
         if self._lock is not None:
             self._lock.release()
             self._lock = None
@@ -115,6 +115,7 @@ class Services:
 
     @property
     def repos(self) -> Repositories:
+        """For jobs and the shell (the ledger, backups); handlers use the services below."""
         if self._repos is None:
             raise RuntimeError("services are not open")
         return self._repos
@@ -132,28 +133,80 @@ class Services:
         return self._calendar
 
     @property
-    def summaries(self) -> SummaryService:
-        return SummaryService(self.repos, self.tasks.calendar)
+    def _all(self) -> _Built:
+        if self._built is None:
+            raise RuntimeError("services are not open")
+        return self._built
 
     @property
     def tasks(self) -> TaskService:
-        if self._tasks is None:
-            raise RuntimeError("services are not open")
-        return self._tasks
-
-    @property
-    def explanations(self) -> ExplanationService:
-        return ExplanationService(self.repos, self.tasks)
-
-    @property
-    def extensions(self) -> ExtensionService:
-        return ExtensionService(self.repos, self.tasks)
+        return self._all.tasks
 
     @property
     def reports(self) -> ReportService:
-        if self._reports is None:
-            raise RuntimeError("services are not open")
-        return self._reports
+        return self._all.reports
+
+    @property
+    def summaries(self) -> SummaryService:
+        return self._all.summaries
+
+    @property
+    def explanations(self) -> ExplanationService:
+        return self._all.explanations
+
+    @property
+    def extensions(self) -> ExtensionService:
+        return self._all.extensions
+
+    @property
+    def people(self) -> PeopleService:
+        return self._all.people
+
+    @property
+    def journal(self) -> Journal:
+        return self._all.people.journal
+
+    @property
+    def plans(self) -> PlanService:
+        return self._all.plans
+
+    @property
+    def rules(self) -> RuleService:
+        return self._all.rules
+
+    @property
+    def forms(self) -> FormService:
+        return self._all.forms
+
+    @property
+    def inbox(self) -> InboxService:
+        return self._all.inbox
+
+    @property
+    def backups(self) -> BackupService:
+        return BackupService(self.db_path, self.settings.backups, self.journal)
 
     def t(self, officer: Officer | None = None) -> Translator:
         return translator(officer.locale if officer else self.settings.locale)
+
+
+@dataclass(frozen=True)
+class _Built:
+    tasks: TaskService
+    reports: ReportService
+    summaries: SummaryService
+    explanations: ExplanationService
+    extensions: ExtensionService
+    people: PeopleService
+    plans: PlanService
+    rules: RuleService
+    forms: FormService
+    inbox: InboxService
+
+    @classmethod
+    def over(cls, repos: Repositories, calendar: WorkCalendar, settings: Settings) -> _Built:
+        tasks = TaskService(repos, calendar)
+        return cls(tasks=tasks, reports=ReportService(repos, tasks, settings.report_calendar),
+                   summaries=SummaryService(repos, calendar), explanations=ExplanationService(repos, tasks),
+                   extensions=ExtensionService(repos, tasks), people=PeopleService(repos), plans=PlanService(repos),
+                   rules=RuleService(repos), forms=FormService(repos), inbox=InboxService(repos))

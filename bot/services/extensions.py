@@ -96,7 +96,7 @@ class ExtensionService:
         if task is None:
             return "gone"
         done = [h for h in await self.repos.tasks.history_of(task.id, limit=50)
-                if h["kind"] in (APPROVED, DECLINED) and h["old_value"] == str(history_id)]
+                if h.kind in (APPROVED, DECLINED) and h.old_value == str(history_id)]
         if done:
             return "already"
         until = date.fromisoformat(row["new_value"])

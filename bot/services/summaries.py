@@ -82,6 +82,14 @@ class SummaryService:
         self.repos = repos
         self.calendar = calendar
 
+    async def dossier_rows(self, commune_id: int) -> list[dict[str, Any]]:
+        """Every dossier report that counts (the weekly chart draws them)."""
+        return await self.repos.reports.dossiers(commune_id)
+
+    async def done_dates(self, tasks: list[Task]) -> dict[int, date]:
+        """When each done task was done (the burn-down draws them)."""
+        return await self.repos.reports.done_dates([x.id for x in tasks])
+
     async def build(
         self, commune_id: int, start: date, end: date, now: datetime, *, unit: str | None = None,
         with_year: bool = False,
@@ -125,10 +133,10 @@ class SummaryService:
                 continue
             if o.id not in reported:
                 silent.append(o)
-        plan_row = await self.repos.db.fetchone("SELECT title FROM plans WHERE id = ?", (plan_id,)) if plan_id else None
+        plan_title = await self.repos.plans.title(plan_id) if plan_id else None
         return Summary(
             commune=commune.name if commune else "", start=start, end=end, today=today, unit=unit,
-            plan_title=plan_row["title"] if plan_row else None, tasks=tasks, progress=progress,
+            plan_title=plan_title, tasks=tasks, progress=progress,
             per_area=per_area, overdue=overdue_tasks(tasks, as_of, self.calendar),
             blocked=[t for t in tasks if t.status == "blocked"], dossiers=dossiers, rates=rates,
             previous=prev, previous_rates=prev.rates, year_to_date=ytd, kpis=kpis,

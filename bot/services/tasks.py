@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 
 from rapidfuzz import fuzz
 
 from bot.core.domain import ALL_UNITS
-from bot.core.models import Officer, Task
+from bot.core.models import HistoryEntry, Officer, Task, TaskReport
 from bot.core.text import fold
 from bot.core.workdays import WorkCalendar
 from storage.repositories import Repositories
@@ -24,6 +24,13 @@ class TaskView:
     task: Task
     overdue: bool
     workdays_left: int | None  # negative when overdue
+
+
+@dataclass(frozen=True)
+class TaskDetail:
+    history: list[HistoryEntry]
+    reports: list[TaskReport]
+    owner: Officer | None
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,36 @@ class TaskService:
 
     async def by_code(self, commune_id: int, code: str) -> Task | None:
         return await self.repos.plans.task_by_code(commune_id, code)
+
+    async def by_id(self, task_id: int) -> Task | None:
+        return await self.repos.tasks.by_id(task_id)
+
+    async def detail(self, task: Task) -> TaskDetail:
+        """What /nhiemvu 2.3 shows beside the task: its history, latest reports, owner."""
+        owner = await self.repos.officers.by_id(task.owner_id) if task.owner_id else None
+        return TaskDetail(await self.repos.tasks.history_of(task.id),
+                          await self.repos.reports.progress_of_task(task.id), owner)
+
+    async def owner_unit(self, task: Task) -> str | None:
+        owner = await self.repos.officers.by_id(task.owner_id) if task.owner_id else None
+        return owner.unit_key if owner else None
+
+    async def assign(self, task: Task, owner: Officer, by: Officer, at: datetime) -> None:
+        """/giao 2.3 <person>: the task is theirs (the history keeps who had it)."""
+        await self.repos.tasks.set_owner(task, owner.id, by.id, at)
+
+    async def assign_to_unit(self, task: Task, unit: str, by: Officer, at: datetime) -> None:
+        """/giao 2.3 <unit>: the unit leads it, nobody in particular owns it."""
+        async with self.repos.db.transaction():
+            await self.repos.tasks.set_owner(task, None, by.id, at)
+            await self.repos.tasks.set_lead_units(task, [unit], by.id, at)
+
+    async def set_due(self, task: Task, due: date, by: Officer, at: datetime) -> None:
+        await self.repos.tasks.set_due(task, due, by.id, at)
+
+    async def add_evidence(self, task: Task, file_id: str, caption: str, by: Officer, at: datetime) -> None:
+        """A file or photo sent as the task's product (sản phẩm), kept in its history."""
+        await self.repos.tasks.history(task, "evidence", file_id, caption, by.id, at)
 
     async def resolve(self, officer: Officer, ref: str | None, hint: str | None) -> Resolution:
         tasks = await self.all(officer.commune_id)

@@ -56,7 +56,7 @@ class _HealthHandler(tornado.web.RequestHandler):
 
     async def get(self) -> None:
         try:
-            await self.intake.app.services.db.fetchone("SELECT 1")
+            await self.intake.app.services.db.ping()
         except Exception:
             self.set_status(503)
             self.write("database unavailable\n")

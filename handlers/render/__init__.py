@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core.domain import UNITS_BY_KEY
-from bot.core.models import Task
+from bot.core.models import HistoryEntry, Task, TaskReport
 from bot.core.parse import COUNT_KEYS
 from bot.core.readback import Item, Readback, ReadbackRecord
 from bot.i18n import Translator, esc
@@ -142,8 +141,8 @@ def task_line(t: Translator, view: TaskView) -> str:
     return t("tasks.line", icon=icon, code=esc(task.code), title=esc(short(task.title, 60)), state=state, when=when)
 
 
-def task_detail(t: Translator, view: TaskView, units: dict[str, str], history: list[dict[str, Any]],
-                reports: list[dict[str, Any]], owner: str | None) -> str:
+def task_detail(t: Translator, view: TaskView, units: dict[str, str], history: list[HistoryEntry],
+                reports: list[TaskReport], owner: str | None) -> str:
     task: Task = view.task
     lines = [t("task.header", code=esc(task.code), title=esc(task.title))]
     if task.area:
@@ -159,33 +158,33 @@ def task_detail(t: Translator, view: TaskView, units: dict[str, str], history: l
     lines.append(task_line(t, view))
     if task.deadline_text:
         lines.append(t("task.deadline_text", text=esc(task.deadline_text)))
-    for key, group in (("task.reports", [r for r in reports if not r.get("support")]),
-                       ("task.support_reports", [r for r in reports if r.get("support")])):
+    for key, group in (("task.reports", [r for r in reports if not r.support]),
+                       ("task.support_reports", [r for r in reports if r.support])):
         if not group:  # the lead's reports, then the supporting units' (which never set the status)
             continue
         lines.append(t(key))
         for r in group:
-            what = ", ".join(x for x in (f"{r['percent']}%" if r["percent"] is not None else "",
-                                         t(f"status.{r['status']}") if r["status"] else "") if x)
-            lines.append(t("task.report_line", when=fmt_date(t, r["created_at"][:10]), name=esc(r["officer_name"]),
-                           what=what, note=esc(short(r["note"] or "", 80))))
-    evidence = [h for h in history if h["kind"] == "evidence"]
+            what = ", ".join(x for x in (f"{r.percent}%" if r.percent is not None else "",
+                                         t(f"status.{r.status}") if r.status else "") if x)
+            lines.append(t("task.report_line", when=t.date(r.created_at.date()), name=esc(r.officer_name),
+                           what=what, note=esc(short(r.note or "", 80))))
+    evidence = [h for h in history if h.kind == "evidence"]
     if evidence:
         lines.append(t("task.evidence"))
         for h in evidence[:5]:
-            lines.append(t("task.evidence_line", when=fmt_date(t, h["at"][:10]), name=esc(h["officer_name"] or ""),
-                           caption=esc(short(h["new_value"] or "", 100))))
-    explained = [h for h in history if h["kind"] == "explanation"]
+            lines.append(t("task.evidence_line", when=t.date(h.at.date()), name=esc(h.officer_name or ""),
+                           caption=esc(short(h.new_value or "", 100))))
+    explained = [h for h in history if h.kind == "explanation"]
     if explained:  # answers to the chairman's "Yêu cầu giải trình", newest first
         lines.append(t("task.explanations"))
         for h in explained[:3]:
-            lines.append(t("task.explanation_line", when=fmt_date(t, h["at"][:10]), name=esc(h["officer_name"] or ""),
-                           text=esc(short(h["new_value"] or "", 300))))
-    changes = [h for h in history if h["kind"] in ("due_date", "owner")]
+            lines.append(t("task.explanation_line", when=t.date(h.at.date()), name=esc(h.officer_name or ""),
+                           text=esc(short(h.new_value or "", 300))))
+    changes = [h for h in history if h.kind in ("due_date", "owner")]
     for h in changes[:3]:
-        if h["kind"] == "due_date":
-            lines.append(t("task.due_changed", old=fmt_date(t, h["old_value"] or None) or "—",
-                           new=fmt_date(t, h["new_value"]), when=fmt_date(t, h["at"][:10])))
+        if h.kind == "due_date":
+            lines.append(t("task.due_changed", old=fmt_date(t, h.old_value or None) or "—",
+                           new=fmt_date(t, h.new_value), when=t.date(h.at.date())))
     return "\n".join(lines)
 
 

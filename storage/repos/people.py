@@ -6,10 +6,11 @@ import json
 import sqlite3
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
+
+import aiosqlite
 
 from bot.core.domain import DEFAULT_UNITS
-from bot.core.models import Commune, Officer
+from bot.core.models import Commune, Invite, Officer
 from storage.db import Database, StorageError, utcnow_iso
 from storage.repos.rows import DuplicateError, _officer
 
@@ -31,6 +32,10 @@ class CommuneRepo:
                 [(cid, u.key, u.name) for u in DEFAULT_UNITS],
             )
         return Commune(cid, name)
+
+    async def ids(self) -> list[int]:
+        rows = await self.db.fetchall("SELECT id FROM communes ORDER BY id")
+        return [int(r["id"]) for r in rows]
 
     async def get(self, commune_id: int) -> Commune | None:
         row = await self.db.fetchone("SELECT id, name FROM communes WHERE id = ?", (commune_id,))
@@ -153,16 +158,25 @@ class InviteRepo:
             (code, commune_id, role, unit_key, created_by, at.isoformat(), expires.isoformat(), invitee),
         )
 
-    async def waiting(self, commune_id: int, now: datetime) -> list[dict[str, Any]]:
+    @staticmethod
+    def _invite(row: aiosqlite.Row) -> Invite:
+        return Invite(
+            code=row["code"], commune_id=int(row["commune_id"]), role=row["role"], unit_key=row["unit_key"],
+            created_by=row["created_by"], created_at=datetime.fromisoformat(row["created_at"]),
+            expires_at=datetime.fromisoformat(row["expires_at"]), invitee=row["invitee"], used_by=row["used_by"],
+            used_at=datetime.fromisoformat(row["used_at"]) if row["used_at"] else None,
+        )
+
+    async def waiting(self, commune_id: int, now: datetime) -> list[Invite]:
         """Invitations of the commune not used yet and not expired, oldest first (who has not joined)."""
         rows = await self.db.fetchall(
             "SELECT * FROM invites WHERE commune_id = ? AND used_by IS NULL AND expires_at > ?"
             " ORDER BY created_at, code", (commune_id, now.isoformat()))
-        return [dict(r) for r in rows]
+        return [self._invite(r) for r in rows]
 
-    async def get(self, code: str) -> dict[str, Any] | None:
+    async def get(self, code: str) -> Invite | None:
         row = await self.db.fetchone("SELECT * FROM invites WHERE code = ?", (code,))
-        return dict(row) if row else None
+        return self._invite(row) if row else None
 
     async def use(self, code: str, officer_id: int, at: datetime) -> bool:
         return await self.db.rowcount(

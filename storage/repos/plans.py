@@ -6,7 +6,7 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from bot.core.models import Task, TaskSpec
+from bot.core.models import HistoryEntry, Task, TaskSpec
 from storage.db import Database, utcnow_iso
 from storage.repos.rows import _task
 
@@ -112,6 +112,10 @@ class PlanRepo:
         self.cache.drop(commune_id)
         return plan_id, created, updated
 
+    async def title(self, plan_id: int) -> str | None:
+        row = await self.db.fetchone("SELECT title FROM plans WHERE id = ?", (plan_id,))
+        return str(row["title"]) if row else None
+
     async def current_plan_id(self, commune_id: int) -> int | None:
         await self.cache.check(self.db)
         if commune_id in self.cache.plan_ids:
@@ -205,13 +209,15 @@ class TaskRepo:
         row = await self.db.fetchone("SELECT * FROM task_history WHERE id = ?", (history_id,))
         return dict(row) if row else None
 
-    async def history_of(self, task_id: int, limit: int = 10) -> list[dict[str, Any]]:
+    async def history_of(self, task_id: int, limit: int = 10) -> list[HistoryEntry]:
+        """The task's latest changes, newest first."""
         rows = await self.db.fetchall(
-            "SELECT h.*, o.name AS officer_name FROM task_history h LEFT JOIN officers o ON o.id = h.officer_id"
-            " WHERE h.task_id = ? ORDER BY h.at DESC, h.id DESC LIMIT ?",
+            "SELECT h.kind, h.old_value, h.new_value, h.at, o.name AS officer_name FROM task_history h"
+            " LEFT JOIN officers o ON o.id = h.officer_id WHERE h.task_id = ? ORDER BY h.at DESC, h.id DESC LIMIT ?",
             (task_id, limit),
         )
-        return [dict(r) for r in rows]
+        return [HistoryEntry(r["kind"], r["old_value"], r["new_value"], datetime.fromisoformat(r["at"]),
+                             r["officer_name"]) for r in rows]
 
     async def refresh_progress(self, task_id: int) -> None:
         """Set the task's status and percent from its latest report that still counts. The cached plan gets

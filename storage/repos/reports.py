@@ -10,6 +10,7 @@ from typing import Any
 
 import aiosqlite
 
+from bot.core.models import TaskReport
 from bot.core.parse import COUNT_KEYS
 from bot.core.readback import Readback, ReadbackRecord, State
 from storage.db import CURRENT_UPDATE, Database
@@ -95,13 +96,15 @@ class ReportRepo:
         )
         return any({k: r[k] for k in DOSSIER_KEYS if r[k] is not None} == counts for r in rows)
 
-    async def progress_of_task(self, task_id: int, limit: int = 5) -> list[dict[str, Any]]:
+    async def progress_of_task(self, task_id: int, limit: int = 5) -> list[TaskReport]:
         rows = await self.db.fetchall(
-            "SELECT p.*, o.name AS officer_name FROM progress_reports p JOIN officers o ON o.id = p.officer_id"
+            "SELECT p.percent, p.status, p.note, p.support, p.created_at, o.name AS officer_name"
+            " FROM progress_reports p JOIN officers o ON o.id = p.officer_id"
             " WHERE p.task_id = ? AND p.undone = 0 ORDER BY p.created_at DESC, p.id DESC LIMIT ?",
             (task_id, limit),
         )
-        return [dict(r) for r in rows]
+        return [TaskReport(r["officer_name"], datetime.fromisoformat(r["created_at"]), r["percent"], r["status"],
+                           r["note"], bool(r["support"])) for r in rows]
 
     async def undo_pending(self, pending_id: int) -> list[int]:
         """Mark every report of a read-back as undone; returns the task ids touched."""
@@ -111,6 +114,14 @@ class ReportRepo:
         await self.db.execute("UPDATE progress_reports SET undone = 1 WHERE pending_id = ?", (pending_id,))
         await self.db.execute("UPDATE dossier_reports SET undone = 1 WHERE pending_id = ?", (pending_id,))
         return [r["task_id"] for r in rows]
+
+    async def dossier_since(self, officer_id: int, day: date) -> bool:
+        """Whether the officer has saved dossier figures since `day` (counting ones still in force)."""
+        row = await self.db.fetchone(
+            "SELECT 1 FROM dossier_reports WHERE officer_id = ? AND undone = 0 AND created_at >= ? LIMIT 1",
+            (officer_id, day.isoformat()),
+        )
+        return row is not None
 
     async def last_report_at(self, officer_id: int) -> str | None:
         row = await self.db.fetchone(
