@@ -25,11 +25,16 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy bot handlers storage jobs
-	$(BIN)/python -m pytest
+	$(BIN)/mypy --strict bot/core bot/services
+	rm -f .coverage .coverage.*
+	$(BIN)/python -m coverage run -m pytest
+	$(BIN)/python -m coverage combine -q
+	$(BIN)/python -m coverage report
 
 bench: $(STAMP)
 	$(BIN)/python bench/parse_bench.py
 	$(BIN)/python bench/import_bench.py
+	$(BIN)/python bench/fuzzy_bench.py
 	$(BIN)/python bench/summary_bench.py
 	$(BIN)/python bench/reminder_bench.py
 	$(BIN)/python bench/replay_bench.py

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -141,9 +142,9 @@ class Settings(BaseSettings):
                      "report_calendar", "backup_at")
     @classmethod
     def _schedule(cls, value: str, info: ValidationInfo) -> str:
-        check = {"quiet_hours": schedule.parse_quiet,
-                 "report_calendar": lambda v: schedule.reporting_calendar(v, 2026)}.get(info.field_name or "",
-                                                                                       schedule.parse_when)
+        checks: dict[str, Callable[[str], object]] = {
+            "quiet_hours": schedule.parse_quiet, "report_calendar": lambda v: schedule.reporting_calendar(v, 2026)}
+        check = checks.get(info.field_name or "", schedule.parse_when)
         try:
             check(value)
         except schedule.ScheduleError as exc:

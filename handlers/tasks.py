@@ -10,8 +10,8 @@ from telegram import InlineKeyboardMarkup, Update
 from bot.core.dates import MAX_YEAR, MIN_YEAR, nearest, safe_date
 from bot.core.domain import AREA_KEYS, UNIT_KEYS, unit_key
 from bot.core.models import Officer
-from bot.core.parse import fold_1to1
 from bot.core.permissions import Perm, allowed
+from bot.core.text import fold_1to1
 from bot.services.tasks import may_report_on
 from handlers import callbacks
 from handlers.callbacks import TasksOfArea, TasksOfUnit, UnitList

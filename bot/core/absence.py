@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.core.dates import find_absolute_dates, find_relative_date, nearest, safe_date
-from bot.core.parse import prepare
+from bot.core.parse_text import prepare
 
 _AWAY = re.compile(
     r"\b(?:nghi(?: phep| om| viec| che do| thai san)?|di cong tac|cong tac|vang mat|vang|di hoc|tap huan)\b"

@@ -28,7 +28,8 @@ from bot.core.parse_dossier import (
     _lone_count,
     _Pair,
 )
-from bot.core.parse_text import MAX_CHARS, _Ref, find_refs, fold_1to1, prepare  # noqa: F401 (the parser's API)
+from bot.core.parse_text import MAX_CHARS, _Ref, find_refs, prepare  # noqa: F401 (the parser's API)
+from bot.core.text import fold_1to1  # noqa: F401 (the parser's API)
 
 Status = str  # "done" | "in_progress" | "blocked" | "not_started"
 

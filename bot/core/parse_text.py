@@ -8,49 +8,11 @@ import unicodedata
 from dataclasses import dataclass
 
 from bot.core.normalize import normalize
+from bot.core.text import COMBINING, fold_1to1
 
 MAX_CHARS = 8192  # Telegram allows 4096; anything beyond is not a report
 
 
-# -- folding ------------------------------------------------------------------------------------
-
-
-def _fold_char(ch: str) -> str:
-    if ch < "\x80":
-        return ch.lower()
-    if ch in "đĐ":
-        return "d"
-    base = unicodedata.normalize("NFD", ch)[0]
-    if unicodedata.category(base).startswith("L"):
-        return base.lower()[:1] if base.isascii() else " "
-    if base.isdigit() and base.isascii():
-        return base
-    if ch in "％":
-        return "%"
-    if unicodedata.category(ch) in ("Zs", "Cc") or ch in "\u200b\u200c\u200d\ufeff":
-        return "\n" if ch in "\r\x0b\x0c\u2028\u2029" else " "
-    return ch if ch.isascii() else " "
-
-
-class _FoldTable(dict[int, str]):
-    """A str.translate table that fills itself: each character folded once, then looked up in C."""
-
-    def __missing__(self, code: int) -> str:
-        folded = _fold_char(chr(code))
-        if len(self) < 20000:
-            self[code] = folded
-        return folded
-
-
-_FOLD_TABLE = _FoldTable()
-_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-
-
-def fold_1to1(text: str) -> str:
-    """Fold each character to one lower-case ASCII character (non-letters outside ASCII → space)."""
-    if text.isascii():
-        return text.lower()
-    return text.translate(_FOLD_TABLE)
 
 
 def prepare(text: str) -> tuple[str, str]:
@@ -59,8 +21,8 @@ def prepare(text: str) -> tuple[str, str]:
     text = text[:MAX_CHARS]
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
-        if _COMBINING.search(text):
-            text = _COMBINING.sub("", text)
+        if COMBINING.search(text):
+            text = COMBINING.sub("", text)
     return normalize(text, fold_1to1(text))
 
 
