@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from telegram.ext import Application, ApplicationBuilder, ContextTypes
+from telegram import LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import redact
@@ -49,7 +51,8 @@ def build_application(
 
     base = settings.base_url.rstrip("/") if settings.base_url else None
     inner = request if request is not None else HTTPXRequest(connection_pool_size=16)
-    limiter = ChatRateLimiter(max_retries=3) if (rate_limit if rate_limit is not None else request is None) else None
+    # the limiter paces sends and never retries: retrying is RetryingRequest's alone (one layer)
+    limiter = ChatRateLimiter(max_retries=0) if (rate_limit if rate_limit is not None else request is None) else None
     bot = SafeBot(
         token,
         base_url=f"{base}/bot" if base else "https://api.telegram.org/bot",
@@ -57,6 +60,8 @@ def build_application(
         request=RetryingRequest(inner, wait),
         get_updates_request=request if request is not None else HTTPXRequest(connection_pool_size=1, read_timeout=45),
         rate_limiter=limiter,
+        # every message is HTML (user text escaped by the renderers) without link previews
+        defaults=Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)),
         before_first_send=mark_handled,
         before_visible=flush,
     )

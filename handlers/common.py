@@ -7,7 +7,6 @@ from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 
 from bot.core.models import Officer
@@ -47,8 +46,7 @@ async def send_html(
     if chat_id is None:
         return None
     return await context.bot.send_message(
-        chat_id, text[:4096], parse_mode=ParseMode.HTML, reply_markup=markup,
-        disable_web_page_preview=True,
+        chat_id, text[:4096], reply_markup=markup,
     )
 
 
@@ -86,8 +84,7 @@ async def notify(context: BotContext, person: Officer, text: str,
     """A message to another officer's private chat (a request, a decision, an answer passed on). False when
     they blocked the bot: the caller tells the sender who was not reached, or lets it be."""
     try:
-        await context.bot.send_message(person.telegram_id, text[:4096], parse_mode=ParseMode.HTML,
-                                       reply_markup=markup, disable_web_page_preview=True)
+        await context.bot.send_message(person.telegram_id, text[:4096], reply_markup=markup)
     except Forbidden:
         return False
     return True
@@ -98,8 +95,7 @@ async def edit_html(
 ) -> None:
     try:
         await context.bot.edit_message_text(
-            text[:4096], chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML, reply_markup=markup,
-            disable_web_page_preview=True,
+            text[:4096], chat_id=chat_id, message_id=message_id, reply_markup=markup,
         )
     except BadRequest as exc:  # "message is not modified" and friends: nothing to do
         if "not modified" not in str(exc).lower():

@@ -24,7 +24,7 @@ async def send_readback(update: Update, context: BotContext, pending: ReadbackRe
     if in_group:  # read-backs go to the private chat so the group stays quiet
         try:
             sent = await context.bot.send_message(
-                pending.chat_id, text, parse_mode="HTML", reply_markup=markup
+                pending.chat_id, text, reply_markup=markup
             )
             await reply(update, context, "group.moved_private")
         except Forbidden:

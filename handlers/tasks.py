@@ -191,7 +191,6 @@ async def giao(update: Update, context: BotContext) -> None:
     await context.bot.send_message(
         owner.telegram_id,
         t_owner("assign.notice", code=esc(task.code), title=esc(short(task.title, 120)), by=esc(officer.name)),
-        parse_mode="HTML",
     )
 
 

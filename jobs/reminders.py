@@ -27,8 +27,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile
-from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot.core.dates import week_bounds
@@ -57,7 +56,6 @@ log = logging.getLogger(__name__)
 KINDS = ("weekly_ping", "deadlines", "escalation", "reporting", "dossier_request")
 DEADLINE_DAYS = (5, 2, 0)
 REPORT_DAYS_BEFORE = (7, 2)
-SEND_ATTEMPTS = 4
 
 
 def default_rules(settings: Any) -> dict[str, dict[str, Any]]:
@@ -198,27 +196,20 @@ async def send_batch(app: Application, rule: str, occurrence: str, items: list[O
 
 
 async def deliver(app: Application, item: Outgoing) -> bool:
-    """Send one reminder, retrying RetryAfter and network errors; False when it could not be delivered."""
-    services = app.services  # type: ignore[attr-defined]
+    """Send one reminder; False when it could not be delivered. Retries are the request layer's alone
+    (`bot.serving.retry`): what still fails here is released and sent at the next run."""
     markup = InlineKeyboardMarkup(
         [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in item.buttons]
     ) if item.buttons else None
     chat = item.officer.telegram_id
-    for attempt in range(SEND_ATTEMPTS):
-        try:
-            await app.bot.send_message(chat, item.text[:4096], parse_mode=ParseMode.HTML, reply_markup=markup,
-                                       disable_web_page_preview=True)
-            if item.document is not None:
-                await app.bot.send_document(chat, InputFile(item.document[1], filename=item.document[0]))
-            return True
-        except RetryAfter as exc:
-            wait = exc.retry_after
-            await services.sleep(min(float(wait if isinstance(wait, int | float) else wait.total_seconds()), 30.0))
-        except (BadRequest, Forbidden):
-            return False
-        except (TimedOut, NetworkError):
-            await services.sleep(0.5 * (attempt + 1))
-    return False
+    try:
+        await app.bot.send_message(chat, item.text[:4096], reply_markup=markup)
+        if item.document is not None:
+            await app.bot.send_document(chat, InputFile(item.document[1], filename=item.document[0]))
+    except TelegramError as exc:  # blocked, chat gone, or Telegram still refusing after the retries
+        log.info("reminder to %s not delivered: %s", chat, type(exc).__name__)
+        return False
+    return True
 
 
 async def _people(app: Application, commune_id: int, today: date) -> list[Officer]:

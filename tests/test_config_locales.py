@@ -115,3 +115,41 @@ def test_configuration_errors_speak_the_configured_language(
             load_settings(env_file=None)
         assert str(err_en.value).split(":")[0] == vietnamese.split(":")[0]
         assert not any(ch in str(err_en.value) for ch in "ảạấầậếềệộớờợưữựđ"), str(err_en.value)
+
+
+async def test_a_429_pauses_every_request_of_the_bot_for_as_long_as_telegram_asks() -> None:
+    """Telegram's flood control is for the whole bot: after one call gets 429 (retry after 3 s), another
+    call made meanwhile waits out the same pause before it goes."""
+    from telegram.request import BaseRequest
+
+    from bot.serving.retry import RetryingRequest
+
+    now = [100.0]
+    waited: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waited.append(round(seconds, 3))
+        now[0] += seconds
+
+    answers = [(429, b'{"ok": false, "error_code": 429, "parameters": {"retry_after": 3}}'), (200, b"{}"),
+               (200, b"{}")]
+
+    class Inner(BaseRequest):
+
+        async def initialize(self) -> None: ...
+
+        async def shutdown(self) -> None: ...
+
+        @property
+        def read_timeout(self) -> float | None:
+            return None
+
+        async def do_request(self, *args: object, **kwargs: object) -> tuple[int, bytes]:
+            return answers.pop(0)
+
+    request = RetryingRequest(Inner(), sleep, clock=lambda: now[0])
+    assert (await request.do_request("https://x/bot1/sendMessage", "POST"))[0] == 200
+    assert waited == [3.0] and request.retries == 1
+    now[0] = 101.0  # another call made 1 s after the 429 (at 100): it waits the 2 s still left
+    assert (await request.do_request("https://x/bot1/sendMessage", "POST"))[0] == 200
+    assert waited == [3.0, 2.0]

@@ -225,3 +225,23 @@ async def test_monday_report_lists_overdue_tasks_per_unit_with_their_owner(month
     line_14 = next(line for line in text.splitlines() if "• 1.4 " in line)
     assert "— Lê Văn Cường: trễ 1 ngày làm việc" in line_14  # due Sunday 31/01: Monday is one working day late
     assert "— —" not in text  # tasks nobody owns yet show no empty owner
+
+
+async def test_under_a_persistent_429_a_reminder_is_tried_only_by_the_one_retry_layer(
+        month_settings: Settings) -> None:
+    """Telegram answers every sendMessage with 429: each weekly ping is tried `attempts` times in all (not
+    request retries × rate-limiter retries × the job's own loop), nothing is marked sent, and the next
+    occurrence goes out once Telegram takes messages again."""
+    await _prepare(month_settings)
+    faults = FaultPlan(rate=1.0, seed=1, kinds=("retry_after",), methods=frozenset({"sendMessage"}))
+    s = OfflineSession(month_settings, ManualClock(at(2027, 1, 29, 13, 59)), faults=faults)
+    async with s:
+        await s.advance_to(at(2027, 1, 29, 14, 1))
+        attempts = s.app.bot.request.attempts  # type: ignore[attr-defined]
+        pinged = faults.injected // attempts
+        assert pinged >= 2 and faults.injected == pinged * attempts  # every officer's ping: `attempts` tries
+        assert reminders(s.api.calls, "🔔") == []
+        faults.rate = 0.0
+        await s.advance_to(at(2027, 2, 12, 14, 1))
+    # the next occurrences (Friday 5/2 is Tết eve: moved to Thursday 11/2 07:00), once each
+    assert reminders(s.api.calls, "🔔", OFFICER["id"]) == [at(2027, 2, 11, 7), at(2027, 2, 12, 14)]

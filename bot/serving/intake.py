@@ -300,7 +300,7 @@ class Intake:
                 if r.callback_id:
                     await self.app.bot.answer_callback_query(r.callback_id, t("refuse.short"), show_alert=True)
                 elif r.private:  # a stranger in a group is not answered there
-                    await self.app.bot.send_message(r.user_id, t(key, user_id=r.user_id), parse_mode="HTML")
+                    await self.app.bot.send_message(r.user_id, t(key, user_id=r.user_id))
             except Exception:  # a stranger who blocked the bot, a network fault: nothing to keep
                 log.info("refusal to a stranger not delivered", exc_info=True)
             if not self.inline_refusals:

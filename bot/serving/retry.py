@@ -1,11 +1,17 @@
-"""A `BaseRequest` wrapper that retries what Telegram (or the network) says to try again: 429 RetryAfter
-(waiting as long as asked), 5xx answers, timeouts and dropped connections. It wraps python-telegram-bot's
-HTTPXRequest in production and the offline Bot API in tests, so both go through the same path."""
+"""The one retry layer: a `BaseRequest` wrapper that retries what Telegram (or the network) says to try
+again: 429 RetryAfter, 5xx answers, timeouts and dropped connections, at most `attempts` tries in all. It
+wraps python-telegram-bot's HTTPXRequest in production and the offline Bot API in tests, so both go
+through the same path.
+
+A 429 is Telegram's flood control for the whole bot, so it pauses every request (not just the one that got
+it) for as long as Telegram asks. Nothing above retries again: the rate limiter only paces (`max_retries=0`)
+and a reminder that still fails is released in the ledger and sent at the next run."""
 
 from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 
 from telegram.error import NetworkError, TimedOut
@@ -22,11 +28,20 @@ OWN_RETRY = frozenset({"getUpdates", "getMe"})
 
 
 class RetryingRequest(BaseRequest):
-    def __init__(self, inner: BaseRequest, sleep: Callable[[float], Awaitable[None]], attempts: int = 5) -> None:
+    def __init__(self, inner: BaseRequest, sleep: Callable[[float], Awaitable[None]], attempts: int = 5,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.inner = inner
         self.sleep = sleep
         self.attempts = attempts
         self.retries = 0
+        self.clock = clock
+        #: until when Telegram asked the whole bot to wait (a 429's retry_after), on `clock`
+        self.paused_until = 0.0
+
+    async def _wait_pause(self) -> None:
+        left = self.paused_until - self.clock()
+        if left > 0:
+            await self.sleep(left)
 
     async def initialize(self) -> None:
         await self.inner.initialize()
@@ -51,6 +66,8 @@ class RetryingRequest(BaseRequest):
         api_method = url.rsplit("/", 1)[-1]
         for attempt in range(1, self.attempts + 1):
             last = attempt == self.attempts
+            if api_method not in OWN_RETRY:
+                await self._wait_pause()
             try:
                 code, body = await self.inner.do_request(
                     url, method, request_data, read_timeout, write_timeout, connect_timeout,  # type: ignore[arg-type]
@@ -63,9 +80,9 @@ class RetryingRequest(BaseRequest):
                 self.retries += 1
                 await self.sleep(min(0.5 * 2 ** (attempt - 1), MAX_WAIT))
                 continue
-            if code == 429 and not last:
+            if code == 429 and not last and api_method not in OWN_RETRY:
                 self.retries += 1
-                await self.sleep(min(_retry_after(body), MAX_WAIT))
+                self.paused_until = max(self.paused_until, self.clock() + min(_retry_after(body), MAX_WAIT))
                 continue
             if code >= 500 and not last:
                 self.retries += 1
