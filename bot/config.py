@@ -55,78 +55,48 @@ def _reason(err: Any) -> str:
 
 
 class Settings(BaseSettings):
+    """Every setting is the environment variable CCHC_<NAME> (or a line of `.env`), except the token, which
+    is TELEGRAM_BOT_TOKEN, and the Bot API server, CCHC_BOT_API_BASE_URL."""
+
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+        env_prefix="CCHC_", env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
     )
 
-    token: SecretStr | None = Field(
-        default=None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "token")
-    )
-    db_path: Path = Field(
-        default=Path("data/cchc.sqlite3"), validation_alias=AliasChoices("CCHC_DB_PATH", "db_path")
-    )
-    timezone: str = Field(
-        default="Asia/Ho_Chi_Minh", validation_alias=AliasChoices("CCHC_TIMEZONE", "timezone")
-    )
-    locale: Literal["vi", "en"] = Field(default="vi", validation_alias=AliasChoices("CCHC_LOCALE", "locale"))
-    commune_name: str = Field(
-        default="Xã Đức Phong", validation_alias=AliasChoices("CCHC_COMMUNE_NAME", "commune_name")
-    )
-    base_url: str | None = Field(
-        default=None, validation_alias=AliasChoices("CCHC_BOT_API_BASE_URL", "base_url")
-    )
-    mode: Literal["polling", "webhook"] = Field(default="polling", validation_alias=AliasChoices("CCHC_MODE", "mode"))
-    webhook_url: str | None = Field(default=None, validation_alias=AliasChoices("CCHC_WEBHOOK_URL", "webhook_url"))
-    webhook_listen: str = Field(
-        default="127.0.0.1", validation_alias=AliasChoices("CCHC_WEBHOOK_LISTEN", "webhook_listen")
-    )
-    webhook_port: int = Field(
-        default=8443, ge=1, le=65535, validation_alias=AliasChoices("CCHC_WEBHOOK_PORT", "webhook_port")
-    )
-    webhook_secret: SecretStr | None = Field(
-        default=None, validation_alias=AliasChoices("CCHC_WEBHOOK_SECRET", "webhook_secret")
-    )
-    extra_holidays: str = Field(
-        default="", validation_alias=AliasChoices("CCHC_EXTRA_HOLIDAYS", "extra_holidays")
-    )
-    extra_workdays: str = Field(
-        default="", validation_alias=AliasChoices("CCHC_EXTRA_WORKDAYS", "extra_workdays")
-    )
-    readback_minutes: int = Field(
-        default=30, ge=1, le=1440, validation_alias=AliasChoices("CCHC_READBACK_MINUTES", "readback_minutes")
-    )
-    weekly_ping: str = Field(default="fri 14:00", validation_alias=AliasChoices("CCHC_WEEKLY_PING", "weekly_ping"))
-    deadline_check: str = Field(
-        default="08:00", validation_alias=AliasChoices("CCHC_DEADLINE_CHECK", "deadline_check")
-    )
-    escalation: str = Field(default="mon 07:30", validation_alias=AliasChoices("CCHC_ESCALATION", "escalation"))
-    dossier_request: str = Field(
-        default="fri 15:00", validation_alias=AliasChoices("CCHC_DOSSIER_REQUEST", "dossier_request")
-    )
-    quiet_hours: str = Field(default="21:00-07:00", validation_alias=AliasChoices("CCHC_QUIET_HOURS", "quiet_hours"))
-    report_calendar: str = Field(
-        default="fixed", validation_alias=AliasChoices("CCHC_REPORT_CALENDAR", "report_calendar")
-    )
-    grace_hours: int = Field(default=12, ge=0, le=168, validation_alias=AliasChoices("CCHC_GRACE_HOURS", "grace_hours"))
-    backup_dir: Path | None = Field(
-        default=None, validation_alias=AliasChoices("CCHC_BACKUP_DIR", "backup_dir")
-    )
-    backup_keep: int = Field(default=14, ge=1, le=365, validation_alias=AliasChoices("CCHC_BACKUP_KEEP", "backup_keep"))
-    backup_at: str = Field(default="02:00", validation_alias=AliasChoices("CCHC_BACKUP_AT", "backup_at"))
-    flood_limit: int = Field(
-        default=20, ge=3, le=1000, validation_alias=AliasChoices("CCHC_FLOOD_LIMIT", "flood_limit")
-    )
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
-        default="INFO", validation_alias=AliasChoices("CCHC_LOG_LEVEL", "log_level")
-    )
+    token: SecretStr | None = Field(default=None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "token"))
+    db_path: Path = Path("data/cchc.sqlite3")
+    timezone: ZoneInfo = ZoneInfo("Asia/Ho_Chi_Minh")
+    locale: Literal["vi", "en"] = "vi"
+    commune_name: str = "Xã Đức Phong"
+    base_url: str | None = Field(default=None, validation_alias=AliasChoices("CCHC_BOT_API_BASE_URL", "base_url"))
+    mode: Literal["polling", "webhook"] = "polling"
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    webhook_secret: SecretStr | None = None
+    extra_holidays: str = ""
+    extra_workdays: str = ""
+    readback_minutes: int = Field(default=30, ge=1, le=1440)
+    weekly_ping: str = "fri 14:00"
+    deadline_check: str = "08:00"
+    escalation: str = "mon 07:30"
+    dossier_request: str = "fri 15:00"
+    quiet_hours: str = "21:00-07:00"
+    report_calendar: str = "fixed"
+    grace_hours: int = Field(default=12, ge=0, le=168)
+    backup_dir: Path | None = None
+    backup_keep: int = Field(default=14, ge=1, le=365)
+    backup_at: str = "02:00"
+    flood_limit: int = Field(default=20, ge=3, le=1000)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
-    @field_validator("timezone")
+    @field_validator("timezone", mode="before")
     @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise SettingError("time_zone", value=value) from exc
+    def _known_zone(cls, value: object) -> object:
+        if isinstance(value, str):
+            try:
+                return ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError) as exc:
+                raise SettingError("time_zone", value=value) from exc
         return value
 
     @field_validator("extra_holidays", "extra_workdays")
@@ -164,7 +134,7 @@ class Settings(BaseSettings):
 
     @property
     def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
+        return self.timezone
 
     def calendar(self) -> WorkCalendar:
         return WorkCalendar(parse_date_list(self.extra_holidays), parse_date_list(self.extra_workdays))
@@ -179,34 +149,15 @@ class Settings(BaseSettings):
         return self.token is not None
 
 
-_ENV_NAMES = {
-    "token": "TELEGRAM_BOT_TOKEN",
-    "db_path": "CCHC_DB_PATH",
-    "timezone": "CCHC_TIMEZONE",
-    "locale": "CCHC_LOCALE",
-    "commune_name": "CCHC_COMMUNE_NAME",
-    "base_url": "CCHC_BOT_API_BASE_URL",
-    "mode": "CCHC_MODE",
-    "webhook_url": "CCHC_WEBHOOK_URL",
-    "webhook_listen": "CCHC_WEBHOOK_LISTEN",
-    "webhook_port": "CCHC_WEBHOOK_PORT",
-    "webhook_secret": "CCHC_WEBHOOK_SECRET",
-    "log_level": "CCHC_LOG_LEVEL",
-    "extra_holidays": "CCHC_EXTRA_HOLIDAYS",
-    "extra_workdays": "CCHC_EXTRA_WORKDAYS",
-    "readback_minutes": "CCHC_READBACK_MINUTES",
-    "weekly_ping": "CCHC_WEEKLY_PING",
-    "deadline_check": "CCHC_DEADLINE_CHECK",
-    "escalation": "CCHC_ESCALATION",
-    "dossier_request": "CCHC_DOSSIER_REQUEST",
-    "quiet_hours": "CCHC_QUIET_HOURS",
-    "report_calendar": "CCHC_REPORT_CALENDAR",
-    "grace_hours": "CCHC_GRACE_HOURS",
-    "backup_dir": "CCHC_BACKUP_DIR",
-    "backup_keep": "CCHC_BACKUP_KEEP",
-    "backup_at": "CCHC_BACKUP_AT",
-    "flood_limit": "CCHC_FLOOD_LIMIT",
-}
+def env_name(field: str) -> str:
+    """The environment variable of a setting (as people write it in `.env`)."""
+    info = Settings.model_fields.get(field)
+    alias = info.validation_alias if info is not None else None
+    if isinstance(alias, AliasChoices) and isinstance(alias.choices[0], str):
+        return alias.choices[0]
+    if info is None:
+        return field.upper()
+    return "CCHC_" + field.upper()
 
 
 def load_settings(env_file: str | None = ".env", **overrides: object) -> Settings:
@@ -219,7 +170,7 @@ def load_settings(env_file: str | None = ".env", **overrides: object) -> Setting
     except ValidationError as exc:
         err = exc.errors()[0]
         field = str(err["loc"][0]) if err["loc"] else "?"
-        name = _ENV_NAMES.get(field, field)
+        name = env_name(field)
         raise ConfigError(f"{name}: {_reason(err)}") from None
     if settings.mode == "webhook" and not settings.webhook_url:
         raise ConfigError("CCHC_WEBHOOK_URL: " + _reason({"ctx": {"error": SettingError("webhook_url")}}))

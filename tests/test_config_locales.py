@@ -14,7 +14,7 @@ from bot.i18n import LOCALES_DIR, SUPPORTED, catalog, placeholders, translator
 def test_defaults() -> None:
     s = load_settings(env_file=None)
     assert s.db_path == Path("data/cchc.sqlite3")
-    assert s.timezone == "Asia/Ho_Chi_Minh" and s.locale == "vi" and s.mode == "polling"
+    assert s.timezone.key == "Asia/Ho_Chi_Minh" and s.locale == "vi" and s.mode == "polling"
     assert not s.has_token
 
 
