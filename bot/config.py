@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
@@ -37,8 +38,6 @@ _PYDANTIC_REASONS = {"int_parsing": None, "float_parsing": None, "bool_parsing":
 
 def _reason(err: Any) -> str:
     """One validation error in words of the configured language."""
-    import os
-
     lang = os.environ.get("CCHC_LOCALE", "vi")
     t = translator(lang if lang in ("vi", "en") else "vi")
     cause = (err.get("ctx") or {}).get("error")

@@ -4,6 +4,8 @@ contain it; an exception message may quote it)."""
 from __future__ import annotations
 
 import logging
+import sys
+import traceback
 from typing import Any
 
 _installed: set[str] = set()
@@ -35,8 +37,6 @@ def install_excepthook(secret: str | None) -> None:
     errors quote the token or the URL that holds it)."""
     if not secret:
         return
-    import sys
-    import traceback
 
     def hook(kind: type[BaseException], value: BaseException, tb: Any) -> None:
         text = "".join(traceback.format_exception(kind, value, tb))

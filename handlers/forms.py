@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
@@ -190,8 +190,6 @@ async def _ask_dossier(update: Update, context: BotContext, form: dict[str, Any]
 
 
 async def _finish_task(update: Update, context: BotContext, form: dict[str, Any]) -> None:
-    from datetime import date
-
     item = ProgressItem(task_ref=form["code"], percent=form.get("percent"), status=form.get("status"),
                         date=date.fromisoformat(form["date"]) if form.get("date") else None, note=form.get("note"))
     code = form["code"]

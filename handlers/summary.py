@@ -15,6 +15,7 @@ from bot.core.models import Officer
 from bot.core.parse import prepare
 from bot.core.permissions import Perm, allowed
 from bot.core.text import fold
+from bot.documents import charts
 from bot.documents.report_files import report_files
 from bot.worker import off_loop
 from handlers.callbacks import SummaryView
@@ -123,8 +124,6 @@ async def bieudo(update: Update, context: BotContext) -> None:
 
 
 async def send_charts(update: Update, context: BotContext, officer: Officer, end: date) -> None:
-    from bot.documents import charts
-
     services = context.services
     t = context.t
     chat = update.effective_chat

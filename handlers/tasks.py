@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
+from rapidfuzz import fuzz
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.core.dates import MAX_YEAR, MIN_YEAR, nearest, safe_date
@@ -198,8 +199,6 @@ def _find_person(target: str, people: list[Officer]) -> Officer | None:
     target = target.strip().lstrip("@")
     if target.isdigit():
         return next((p for p in people if p.telegram_id == int(target)), None)
-    from rapidfuzz import fuzz
-
     folded = fold_1to1(target)
     scored = sorted(((fuzz.WRatio(folded, fold_1to1(p.name)), p) for p in people), key=lambda x: -x[0])
     if scored and scored[0][0] >= 85 and (len(scored) == 1 or scored[0][0] - scored[1][0] >= 5):

@@ -370,19 +370,15 @@ class Database:
         target = self.path.with_name(f"{self.path.stem}.schema-v{current}.bak.sqlite3")
 
         def copy() -> None:
-            import sqlite3 as sq
-
-            dest = sq.connect(str(target))
+            dest = sqlite3.connect(str(target))
             try:
-                src = sq.connect(str(self.path))
+                src = sqlite3.connect(str(self.path))
                 try:
                     src.backup(dest)
                 finally:
                     src.close()
             finally:
                 dest.close()
-
-        import asyncio
 
         await asyncio.to_thread(copy)
 

@@ -97,7 +97,7 @@ async def test_polling_confirms_a_batch_only_after_it_is_committed(planned: Sett
         async def watch() -> None:
             while not stop.is_set():
                 seen.append(s.api.confirmed_below)
-                if s.app.intake.handled >= 5:
+                if s.app.intake.handled >= 5 and s.api.confirmed_below >= 1005:  # handled, then confirmed
                     stop.set()
                 await asyncio.sleep(0.01)
 

@@ -78,11 +78,13 @@ class Services:
     _calendar: WorkCalendar | None = None
     _lock: DatabaseLock | None = None
     _built: _Built | None = None
+    #: the bot holds the database's lock (one bot per database); the shell's commands do not
+    exclusive: bool = True
 
     async def open(self) -> None:
         self.throttle.limit = self.settings.flood_limit
         if self._db is None:
-            if str(self.db_path) != ":memory:" and self._lock is None:
+            if self.exclusive and str(self.db_path) != ":memory:" and self._lock is None:
                 lock = DatabaseLock(self.db_path)
                 try:
                     lock.acquire()

@@ -88,6 +88,19 @@ class PeopleService:
         person = await self.by_id(officer_id)
         return person.unit_key if person else None
 
+    # -- the shell's way in (python -m bot user …) -----------------------------------------------------
+    async def register(self, commune_id: int, telegram_id: int, name: str, roles: list[str], unit: str | None,
+                       locale: str = "vi") -> Officer:
+        """Add someone directly (the first admin, before anyone can invite). DuplicateError if registered."""
+        return await self.repos.officers.add(commune_id, telegram_id, name, roles, unit, locale)
+
+    async def set_roles(self, officer: Officer, roles: list[str]) -> None:
+        await self.repos.officers.update(officer.id, roles=",".join(roles))
+
+    async def set_active(self, telegram_id: int, active: bool) -> bool:
+        """False when nobody has that Telegram id."""
+        return await self.repos.officers.set_active(telegram_id, active)
+
     # -- one's own settings --------------------------------------------------------------------------
     async def set_locale(self, officer: Officer, locale: str) -> Officer | None:
         await self.repos.officers.update(officer.id, locale=locale)

@@ -84,8 +84,12 @@ class PlanService:
         await self.repos.plan_previews.set_columns(preview.token, columns)
         return dataclasses.replace(preview, columns=columns)
 
+    async def store_for(self, commune_id: int, plan: ImportedPlan, filename: str, lang: str = "vi") -> str:
+        """Import the plan into the commune (from the shell); returns the summary in `lang`."""
+        return await store_plan(self.repos, commune_id, plan, source_name=filename, lang=lang)
+
     async def store(self, officer: Officer, plan: ImportedPlan, filename: str, now: datetime) -> str:
         """Import the plan into the officer's commune; returns the summary in their language."""
-        summary = await store_plan(self.repos, officer.commune_id, plan, source_name=filename, lang=officer.locale)
+        summary = await self.store_for(officer.commune_id, plan, filename, officer.locale)
         await self.journal.log("import_plan", user_id=officer.telegram_id, at=now, officer=officer, detail=filename)
         return summary

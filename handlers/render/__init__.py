@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from html.parser import HTMLParser
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -201,3 +202,20 @@ def edit_proposal_buttons(t: Translator, pending_id: int, n: int, *, force: bool
     return InlineKeyboardMarkup([[
         InlineKeyboardButton(t("button.edit_replace_anyway" if force else "button.edit_replace"), callback_data=yes),
         EditChoice("n", pending_id, n).button(t("button.edit_keep"))]])
+
+
+class _Plain(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def to_plain(html_text: str) -> str:
+    """A rendered message as plain text (the shell prints what the chat shows): tags dropped, entities read."""
+    parser = _Plain()
+    parser.feed(html_text)
+    parser.close()
+    return "".join(parser.parts)

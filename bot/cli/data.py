@@ -1,0 +1,77 @@
+"""`python -m bot backup|restore|summary|report`: the commune's data from the shell."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import datetime
+
+from bot.cli.shell import EXIT_OK, CliError, lang, now_from, period, storage_words, t
+from bot.cli.store import preflight, settings_for, with_services
+from bot.documents.report_files import report_files
+from bot.i18n import translator
+from bot.services.container import Services
+from handlers.render import to_plain
+from handlers.render.summary import render_summary
+from storage.backup import backup_to, restore, verify
+from storage.db import StorageError
+
+
+def backup(args: argparse.Namespace) -> int:
+    settings = settings_for(args.db)
+    preflight(settings.db_path)
+    try:
+        path = backup_to(settings.db_path, args.to or settings.backups, datetime.now(settings.tz))
+        version = verify(path)
+    except (StorageError, OSError) as exc:
+        raise CliError(storage_words(exc)) from None
+    print(t("backup_done", path=path, version=version))
+    return EXIT_OK
+
+
+def restore_backup(args: argparse.Namespace) -> int:
+    settings = settings_for(args.db)
+    try:
+        version = verify(args.file)
+        saved = restore(args.file, settings.db_path, commune_name=settings.commune_name)
+    except (StorageError, OSError) as exc:
+        raise CliError(storage_words(exc)) from None
+    print(t("restore_done", path=settings.db_path, version=version, saved=saved or "-"))
+    return EXIT_OK
+
+
+def report(args: argparse.Namespace) -> int:
+    """The files /xuatbaocao sends, for the office's PC: the .docx draft and, with --xlsx, the spreadsheet."""
+    (start, end), now = period(args.period), now_from(args.now)
+
+    async def build(services: Services) -> int:
+        commune = services.commune
+        summary = await services.summaries.build(commune.id, start, end, now)
+        files = await report_files(services.repos, commune.id, summary, request=args.request)
+        try:
+            args.out.write_bytes(files.docx)
+            if args.xlsx:
+                args.xlsx.write_bytes(files.xlsx)
+        except OSError as exc:
+            raise CliError(storage_words(exc)) from None
+        print(t("report_done", path=args.out, xlsx=args.xlsx or "-"))
+        return EXIT_OK
+
+    return with_services(args.db, build)
+
+
+def summary(args: argparse.Namespace) -> int:
+    """What /tomtat shows, as plain text, or as JSON (--json) for other tools."""
+    (start, end), now = period(args.period), now_from(args.now)
+
+    async def build(services: Services) -> int:
+        commune = services.commune
+        found = await services.summaries.build(commune.id, start, end, now, unit=args.unit)
+        if args.json:
+            print(json.dumps(found.to_dict(), ensure_ascii=False, indent=2))
+        else:
+            names = await services.people.unit_names(commune.id)
+            print(to_plain(render_summary(translator(lang()), found, names)))
+        return EXIT_OK
+
+    return with_services(args.db, build)
