@@ -213,7 +213,7 @@ async def _readback(update: Update, context: BotContext, result: ParseResult, te
     chat = update.effective_chat
     assert officer is not None and chat is not None
     services = context.services
-    pending = await services.reports.create(
+    pending = await services.readbacks.create(
         officer, result, text=text, chat_id=chat.id, source_message_id=None, inbox_id=context.state.inbox_id,
         now=services.clock.now(),
     )

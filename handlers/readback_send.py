@@ -32,7 +32,7 @@ async def send_readback(update: Update, context: BotContext, pending: ReadbackRe
     if sent is None:
         sent = await send_html(update, context, text, markup=markup)
     if sent is not None:
-        await services.reports.shown(pending, sent.chat.id, sent.message_id)
+        await services.readbacks.shown(pending, sent.chat.id, sent.message_id)
     if markup is not None:
         when = services.clock.now() + timedelta(minutes=services.settings.readback_minutes)
         schedule_at(context.application, expire_readback, when, f"readback:{pending.id}", pending.id)

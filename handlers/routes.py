@@ -24,7 +24,7 @@ from handlers import (
     invite,
     people,
     pipeline,
-    reports,
+    reporting,
     settings,
     start,
     summary,
@@ -53,7 +53,7 @@ def register_handlers(app: Application) -> None:
         CommandHandler("giao", tasks.giao),
         CommandHandler("han", tasks.han),
         CommandHandler("baocao", forms.baocao),
-        CommandHandler("hoantac", reports.undo),
+        CommandHandler("hoantac", reporting.undo),
         CommandHandler("nghi", people.nghi),
         CommandHandler("moi", invite.moi),
         CommandHandler("canbo", people.canbo),
@@ -62,11 +62,11 @@ def register_handlers(app: Application) -> None:
         CommandHandler(["ngonngu", "language"], start.ngonngu),
         CommandHandler("saoluu", settings.saoluu),
         # 4. buttons
-        CallbackQueryHandler(reports.readback_button, pattern=cb.prefixes(cb.ReadbackPress)),
-        CallbackQueryHandler(reports.pick_button, pattern=cb.prefixes(cb.PickTask)),
-        CallbackQueryHandler(reports.edit_decision, pattern=cb.prefixes(cb.EditChoice)),
+        CallbackQueryHandler(reporting.readback_button, pattern=cb.prefixes(cb.ReadbackPress)),
+        CallbackQueryHandler(reporting.pick_button, pattern=cb.prefixes(cb.PickTask)),
+        CallbackQueryHandler(reporting.edit_decision, pattern=cb.prefixes(cb.EditChoice)),
         CallbackQueryHandler(invite.invite_button, pattern=cb.prefixes(*cb.INVITE)),
-        CallbackQueryHandler(reports.undo_button, pattern=cb.prefixes(cb.UndoChoice)),
+        CallbackQueryHandler(reporting.undo_button, pattern=cb.prefixes(cb.UndoChoice)),
         CallbackQueryHandler(tasks.drill_down, pattern=cb.prefixes(*cb.TASKS)),
         CallbackQueryHandler(summary.summary_button, pattern=cb.prefixes(cb.SummaryView)),
         CallbackQueryHandler(settings.quick_update, pattern=cb.prefixes(cb.QuickUpdate)),
@@ -74,15 +74,15 @@ def register_handlers(app: Application) -> None:
         CallbackQueryHandler(forms.form_button, pattern=cb.prefixes(*cb.FORM)),
         CallbackQueryHandler(explain.explain_button, pattern=cb.prefixes(*cb.EXPLAIN)),
         CallbackQueryHandler(extend.decision_button, pattern=cb.prefixes(cb.ExtensionDecision)),
-        CallbackQueryHandler(reports.unknown_button),
+        CallbackQueryHandler(reporting.unknown_button),
         # 5. any other command points to /help
         MessageHandler(filters.COMMAND, start.unknown_command),
         # 6. edits re-read the report
-        MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.TEXT, reports.edited_message),
+        MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.TEXT, reporting.edited_message),
         # 7. files: plans to import, evidence for tasks
         MessageHandler(filters.Document.ALL | filters.PHOTO, documents.document),
         # 8. free text: answers to the guided form, else reports
-        MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, reports.text_message),
+        MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, reporting.text_message),
         # 9. anything else a person can send (voice, sticker, location, contact, video…) gets one line
         MessageHandler(filters.UpdateType.MESSAGE & ~filters.TEXT & ~filters.Document.ALL & ~filters.PHOTO
                        & ~filters.StatusUpdate.ALL, start.other_kind),

@@ -169,7 +169,7 @@ async def quick_update(update: Update, context: BotContext) -> None:
     result = ParseResult("progress", [item], None)
     chat = update.effective_chat
     assert chat is not None
-    pending = await services.reports.create(officer, result, text=f"[{query.data}]", chat_id=chat.id,
+    pending = await services.readbacks.create(officer, result, text=f"[{query.data}]", chat_id=chat.id,
                                             source_message_id=None, inbox_id=context.state.inbox_id,
                                             now=services.clock.now())
     await send_readback(update, context, pending, in_group=False)

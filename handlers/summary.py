@@ -58,7 +58,7 @@ async def tomtat(update: Update, context: BotContext) -> None:
     services = context.services
     now = services.clock.now()
     args = context.args or []
-    period = period_of(args, now, context.services.reports.this_period)
+    period = period_of(args, now, context.services.readbacks.this_period)
     if period is None:
         await reply(update, context, "summary.bad_period", value=" ".join(args))
         return
@@ -160,7 +160,7 @@ async def xuatbaocao(update: Update, context: BotContext) -> None:
     assert officer is not None
     now = context.services.clock.now()
     args, request = split_request(context.args or [])
-    period = period_of(args, now, context.services.reports.this_period) if args else (
+    period = period_of(args, now, context.services.readbacks.this_period) if args else (
         date(now.year, 1, 1), now.date())
     if period is None:
         await reply(update, context, "summary.bad_period", value=" ".join(args))

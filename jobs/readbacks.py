@@ -14,7 +14,7 @@ async def expire_readback(context: BotContext) -> None:
         return
     pending_id = int(str(job.data))
     services = context.services
-    pending = await services.reports.expire(pending_id)
+    pending = await services.readbacks.expire(pending_id)
     if pending is None or pending.bot_message_id is None:
         return
     officer = await services.repos.officers.by_id(pending.officer_id)

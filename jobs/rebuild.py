@@ -20,7 +20,7 @@ async def rebuild_jobs(app: Application) -> None:
     services = app.services
     now = services.clock.now()
     minutes = timedelta(minutes=services.settings.readback_minutes)
-    for pending in await services.reports.all_open():
+    for pending in await services.readbacks.all_open():
         schedule_at(app, expire_readback, max(now, pending.created_at + minutes), f"readback:{pending.id}",
                     pending.id)
     await rebuild(app)

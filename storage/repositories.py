@@ -7,7 +7,7 @@ from storage.repos.inbox import AuditRepo, InboxRepo, InboxRow
 from storage.repos.people import CommuneRepo, InviteRepo, OfficerRepo
 from storage.repos.plans import PlanPreviewRepo, PlanRepo, TaskCache, TaskRepo
 from storage.repos.reminders import LedgerRepo, RuleRepo
-from storage.repos.reports import DOSSIER_KEYS, FormRepo, NewerReport, PendingRepo, ReportRepo
+from storage.repos.reports import DOSSIER_KEYS, FormRepo, NewerReport, ReadbackRepo, ReportRepo
 from storage.repos.rows import DuplicateError
 
 __all__ = ["DOSSIER_KEYS", "DuplicateError", "InboxRow", "NewerReport", "Repositories"]
@@ -28,7 +28,7 @@ class Repositories:
         self.rules = RuleRepo(db)
         self.tasks = TaskRepo(db, self.task_cache)
         self.reports = ReportRepo(db)
-        self.pending = PendingRepo(db)
+        self.readbacks = ReadbackRepo(db)
         self.invites = InviteRepo(db)
         self.plan_previews = PlanPreviewRepo(db)
         self.forms = FormRepo(db)

@@ -152,11 +152,11 @@ async def test_one_message_a_second_per_private_chat() -> None:
 async def test_an_edit_finds_the_readback_of_the_chat_it_was_written_in(repos: Any) -> None:
     commune = await repos.communes.get_or_create("Xã Thử")
     officer = await repos.officers.add(commune.id, 42, "A", ["officer"], "tu-phap")
-    group_rb = await repos.pending.create(commune_id=commune.id, officer_id=officer.id, chat_id=42,
+    group_rb = await repos.readbacks.create(commune_id=commune.id, officer_id=officer.id, chat_id=42,
                                           source_message_id=5, inbox_id=None, payload=Readback(text="x"), at=FRIDAY,
                                           source_chat_id=-100123)
-    private_rb = await repos.pending.create(commune_id=commune.id, officer_id=officer.id, chat_id=42,
+    private_rb = await repos.readbacks.create(commune_id=commune.id, officer_id=officer.id, chat_id=42,
                                             source_message_id=5, inbox_id=None, payload=Readback(text="x"), at=FRIDAY,
                                             source_chat_id=42)
-    assert (await repos.pending.by_source(-100123, 5)).id == group_rb.id
-    assert (await repos.pending.by_source(42, 5)).id == private_rb.id
+    assert (await repos.readbacks.by_source(-100123, 5)).id == group_rb.id
+    assert (await repos.readbacks.by_source(42, 5)).id == private_rb.id

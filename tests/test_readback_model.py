@@ -59,10 +59,10 @@ async def test_the_repository_returns_typed_records(tmp_path: Path) -> None:
         commune = await repos.communes.get_or_create("Xã Thử")
         officer = await repos.officers.add(commune.id, 42, "A", ["officer"], "tu-phap")
         at = datetime(2026, 11, 27, 15, 0)
-        made = await repos.pending.create(commune_id=commune.id, officer_id=officer.id, chat_id=42,
+        made = await repos.readbacks.create(commune_id=commune.id, officer_id=officer.id, chat_id=42,
                                           source_message_id=5, inbox_id=None,
                                           payload=Readback.from_json(json.dumps(VERSION_1_WITHOUT_V)), at=at)
-        got = await repos.pending.get(made.id)
+        got = await repos.readbacks.get(made.id)
         assert got == made and got.state == "pending" and got.open and got.created_at == at
         assert got.payload.items[1].candidates[0].code == "2.1"
     finally:

@@ -20,7 +20,7 @@ from bot.services.forms import FormService
 from bot.services.inbox import InboxService
 from bot.services.people import Journal, PeopleService
 from bot.services.plans import PlanService
-from bot.services.readbacks import ReportService
+from bot.services.readbacks import ReadbackService
 from bot.services.rules import RuleService
 from bot.services.summaries import SummaryService
 from bot.services.tasks import TaskService
@@ -64,7 +64,7 @@ class Throttle:
 @dataclass
 class Services:
     """Every use case, built once over one database when the bot opens (`open`); handlers and jobs reach
-    them through the typed context (`context.services.reports`, `.people`, …), never the repositories."""
+    them through the typed context (`context.services.readbacks`, `.people`, …), never the repositories."""
 
     settings: Settings
     clock: Clock
@@ -145,8 +145,8 @@ class Services:
         return self._all.tasks
 
     @property
-    def reports(self) -> ReportService:
-        return self._all.reports
+    def readbacks(self) -> ReadbackService:
+        return self._all.readbacks
 
     @property
     def summaries(self) -> SummaryService:
@@ -195,7 +195,7 @@ class Services:
 @dataclass(frozen=True)
 class _Built:
     tasks: TaskService
-    reports: ReportService
+    readbacks: ReadbackService
     summaries: SummaryService
     explanations: ExplanationService
     extensions: ExtensionService
@@ -208,7 +208,7 @@ class _Built:
     @classmethod
     def over(cls, repos: Repositories, calendar: WorkCalendar, settings: Settings) -> _Built:
         tasks = TaskService(repos, calendar)
-        return cls(tasks=tasks, reports=ReportService(repos, tasks, settings.report_calendar),
+        return cls(tasks=tasks, readbacks=ReadbackService(repos, tasks, settings.report_calendar),
                    summaries=SummaryService(repos, calendar), explanations=ExplanationService(repos, tasks),
                    extensions=ExtensionService(repos, tasks), people=PeopleService(repos), plans=PlanService(repos),
                    rules=RuleService(repos), forms=FormService(repos), inbox=InboxService(repos))

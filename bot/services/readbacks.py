@@ -52,7 +52,7 @@ class SaveOutcome:
 UNDO_WITHOUT_ASKING = timedelta(days=1)
 
 
-class ReportService:
+class ReadbackService:
     def __init__(self, repos: Repositories, tasks: TaskService, report_calendar: str = "fixed") -> None:
         self.repos = repos
         self.tasks = tasks
@@ -116,28 +116,28 @@ class ReportService:
         inbox_id: int | None, now: datetime, source_chat_id: int | None = None,
     ) -> ReadbackRecord:
         payload = await self.payload(officer, result, text, now.date())
-        return await self.repos.pending.create(
+        return await self.repos.readbacks.create(
             commune_id=officer.commune_id, officer_id=officer.id, chat_id=chat_id,
             source_message_id=source_message_id, inbox_id=inbox_id, payload=payload, at=now,
             source_chat_id=source_chat_id,
         )
 
     async def get(self, readback_id: int) -> ReadbackRecord | None:
-        return await self.repos.pending.get(readback_id)
+        return await self.repos.readbacks.get(readback_id)
 
     async def of_message(self, chat_id: int, message_id: int) -> ReadbackRecord | None:
         """The latest read-back of a message the sender wrote (to find it again when they edit it)."""
-        return await self.repos.pending.by_source(chat_id, message_id)
+        return await self.repos.readbacks.by_source(chat_id, message_id)
 
     async def _fresh(self, readback_id: int) -> ReadbackRecord:
-        fresh = await self.repos.pending.get(readback_id)
+        fresh = await self.repos.readbacks.get(readback_id)
         assert fresh is not None
         return fresh
 
     async def replace(self, pending: ReadbackRecord, officer: Officer, result: ParseResult, text: str,
                       today: date) -> ReadbackRecord:
         payload = await self.payload(officer, result, text, today)
-        await self.repos.pending.update(pending.id, payload=payload, state="pending")
+        await self.repos.readbacks.update(pending.id, payload=payload, state="pending")
         return await self._fresh(pending.id)
 
     async def pick(self, pending: ReadbackRecord, index: int, task_id: int, officer: Officer) -> ReadbackRecord:
@@ -154,25 +154,25 @@ class ReportService:
             return pending
         items[index] = items[index].model_copy(update={"task_id": task.id, "code": task.code, "title": task.title,
                                                        "problem": None, "candidates": []})
-        await self.repos.pending.update(pending.id, payload=payload)
+        await self.repos.readbacks.update(pending.id, payload=payload)
         return await self._fresh(pending.id)
 
     async def begin_edit(self, pending: ReadbackRecord) -> ReadbackRecord | State:
         """✏️ Sửa: the read-back waits for the corrected message (the next one replaces it); returns it, or the
         state it was found in when it is no longer open."""
-        editing = (await self.repos.pending.transition(pending.id, "pending", "editing")
-                   or await self.repos.pending.transition(pending.id, "draft", "editing"))
+        editing = (await self.repos.readbacks.transition(pending.id, "pending", "editing")
+                   or await self.repos.readbacks.transition(pending.id, "draft", "editing"))
         if editing is not None:
             return editing
-        fresh = await self.repos.pending.get(pending.id)
+        fresh = await self.repos.readbacks.get(pending.id)
         return fresh.state if fresh is not None else pending.state
 
     async def shown(self, pending: ReadbackRecord, chat_id: int, message_id: int) -> None:
         """Where the read-back was shown, so that its buttons and its expiry edit find it."""
-        await self.repos.pending.update(pending.id, bot_message_id=message_id, chat_id=chat_id)
+        await self.repos.readbacks.update(pending.id, bot_message_id=message_id, chat_id=chat_id)
 
     async def all_open(self) -> list[ReadbackRecord]:
-        return await self.repos.pending.all_open()
+        return await self.repos.readbacks.all_open()
 
     # -- deciding ---------------------------------------------------------------------------------
     async def save(self, pending: ReadbackRecord, officer: Officer, now: datetime, *,
@@ -224,7 +224,7 @@ class ReportService:
                     out.dossier_saved = True
             for task_id in touched:
                 await self.repos.tasks.refresh_progress(task_id)
-            await self.repos.pending.update(pending.id, state="saved")
+            await self.repos.readbacks.update(pending.id, state="saved")
         return out
 
     async def _warnings(self, out: SaveOutcome, payload: Readback, created_at: datetime,
@@ -242,32 +242,32 @@ class ReportService:
         """❌ Hủy; returns the state it was found in when it was no longer open."""
         if not pending.open:
             return pending.state
-        await self.repos.pending.update(pending.id, state="cancelled")
+        await self.repos.readbacks.update(pending.id, state="cancelled")
         return None
 
     async def expire(self, pending_id: int) -> ReadbackRecord | None:
         """An unconfirmed read-back becomes a draft (kept, still savable); returns it, or None when it
         was saved, cancelled or replaced meanwhile."""
-        return await self.repos.pending.transition(pending_id, "pending", "draft")
+        return await self.repos.readbacks.transition(pending_id, "pending", "draft")
 
     async def last_to_undo(self, officer: Officer, now: datetime) -> tuple[ReadbackRecord | None, bool]:
         """(the officer's last saved report, whether undoing it must be confirmed first): it is older than a
         day, or the officer has written another report since (so it is not what they just did)."""
-        pending = await self.repos.pending.last_saved(officer.id)
+        pending = await self.repos.readbacks.last_saved(officer.id)
         if pending is None:
             return None, False
         old = now - pending.created_at > UNDO_WITHOUT_ASKING
-        return pending, old or await self.repos.pending.has_later(officer.id, pending.id)
+        return pending, old or await self.repos.readbacks.has_later(officer.id, pending.id)
 
     async def undo(self, pending: ReadbackRecord, officer: Officer) -> ReadbackRecord | None:
         """Undo a saved report of the officer's; None when it is not (or no longer) a saved one of theirs."""
-        fresh = await self.repos.pending.get(pending.id)
+        fresh = await self.repos.readbacks.get(pending.id)
         if fresh is None or fresh.officer_id != officer.id or fresh.state != "saved":
             return None
         return await self._undo(fresh)
 
     async def undo_last(self, officer: Officer) -> ReadbackRecord | None:
-        pending = await self.repos.pending.last_saved(officer.id)
+        pending = await self.repos.readbacks.last_saved(officer.id)
         if pending is None:
             return None
         return await self._undo(pending)
@@ -276,7 +276,7 @@ class ReportService:
         async with self.repos.db.transaction():
             for task_id in await self.repos.reports.undo_pending(pending.id):
                 await self.repos.tasks.refresh_progress(task_id)
-            await self.repos.pending.update(pending.id, state="undone")
+            await self.repos.readbacks.update(pending.id, state="undone")
         return pending
 
     async def propose_edit(self, pending: ReadbackRecord, officer: Officer, result: ParseResult, text: str,
@@ -287,7 +287,7 @@ class ReportService:
         previous = pending.payload.proposed_edit
         n = (previous.n if previous else 0) + 1
         payload = pending.payload.model_copy(update={"proposed_edit": EditProposal(n=n, payload=proposal)})
-        await self.repos.pending.update(pending.id, payload=payload)
+        await self.repos.readbacks.update(pending.id, payload=payload)
         return proposal, n
 
     async def decide_edit(self, pending: ReadbackRecord, officer: Officer, n: int, accept: bool,
@@ -308,11 +308,11 @@ class ReportService:
         async with self.repos.db.transaction():
             if not accept:
                 kept = pending.payload.model_copy(update={"proposed_edit": None})
-                await self.repos.pending.update(pending.id, payload=kept)
+                await self.repos.readbacks.update(pending.id, payload=kept)
                 return "kept"
             for task_id in await self.repos.reports.undo_pending(pending.id):
                 await self.repos.tasks.refresh_progress(task_id)
-            await self.repos.pending.update(pending.id, payload=proposed.payload, state="pending")
+            await self.repos.readbacks.update(pending.id, payload=proposed.payload, state="pending")
             return await self.save(await self._fresh(pending.id), officer, now, force=True)
 
 

@@ -220,7 +220,7 @@ class ReportRepo:
         return int(row["n"]) if row else 0
 
 
-class PendingRepo:
+class ReadbackRepo:
     """Read-backs waiting for ✅ Lưu, and drafts (read-backs nobody confirmed in time).
 
     A new read-back replaces the officer's read-back waiting for a correction after ✏️ Sửa (state

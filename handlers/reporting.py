@@ -94,7 +94,7 @@ async def text_message(update: Update, context: BotContext) -> None:
     if not allowed(officer.roles, Perm.REPORT):
         await reply(update, context, "misc.forbidden")
         return
-    pending = await services.reports.create(
+    pending = await services.readbacks.create(
         officer, result, text=text, chat_id=officer.telegram_id if in_group else chat.id,
         source_message_id=message.message_id, inbox_id=context.state.inbox_id, now=now, source_chat_id=chat.id,
     )
@@ -110,7 +110,7 @@ async def _own_press(
     if pressed is None:
         return None
     query, officer, m = pressed
-    pending = await context.services.reports.get(m.readback_id) if m else None
+    pending = await context.services.readbacks.get(m.readback_id) if m else None
     if m is None or pending is None or pending.officer_id != officer.id:
         await forged(update, context)
         return None
@@ -128,7 +128,7 @@ async def readback_button(update: Update, context: BotContext) -> None:
     chat_id, message_id = pending.chat_id, pending.bot_message_id or (
         query.message.message_id if query.message else 0)
     if action in ("save", "force"):
-        outcome = await services.reports.save(pending, officer, services.clock.now(), force=action == "force")
+        outcome = await services.readbacks.save(pending, officer, services.clock.now(), force=action == "force")
         if outcome.already:
             await query.answer(t(f"readback.already_{outcome.already}"), show_alert=True)
             return
@@ -153,7 +153,7 @@ async def readback_button(update: Update, context: BotContext) -> None:
         await query.answer(t("readback.saved_toast"))
         _cancel_expiry(context, pending.id)
     elif action == "cancel":
-        already = await services.reports.cancel(pending)
+        already = await services.readbacks.cancel(pending)
         if already:
             await query.answer(t(f"readback.already_{already}"), show_alert=True)
             return
@@ -161,7 +161,7 @@ async def readback_button(update: Update, context: BotContext) -> None:
         await query.answer(t("readback.cancelled_toast"))
         _cancel_expiry(context, pending.id)
     else:
-        editing = await services.reports.begin_edit(pending)
+        editing = await services.readbacks.begin_edit(pending)
         if isinstance(editing, str):  # saved, cancelled or replaced meanwhile
             await query.answer(t(f"readback.already_{editing}"), show_alert=True)
             return
@@ -192,7 +192,7 @@ async def edit_decision(update: Update, context: BotContext) -> None:
     query, m, pending, officer = pressed
     services, t = context.services, context.t
     action, n = m.action, m.n
-    outcome = await services.reports.decide_edit(pending, officer, n, action != "n", services.clock.now(),
+    outcome = await services.readbacks.decide_edit(pending, officer, n, action != "n", services.clock.now(),
                                                  force=action == "f")
     chat_id, message_id = query.message.chat.id if query.message else pending.chat_id, (
         query.message.message_id if query.message else 0)
@@ -227,7 +227,7 @@ async def pick_button(update: Update, context: BotContext) -> None:
     if not pending.open:
         await query.answer(context.t(f"readback.already_{pending.state}"), show_alert=True)
         return
-    picked = await services.reports.pick(pending, m.index, m.task_id, officer)
+    picked = await services.readbacks.pick(pending, m.index, m.task_id, officer)
     await edit_html(context, picked.chat_id, picked.bot_message_id or 0,
                     readback_text(context.t, picked.payload), readback_buttons(context.t, picked))
     await query.answer()
@@ -244,7 +244,7 @@ async def edited_message(update: Update, context: BotContext) -> None:
     if message is None or officer is None or message.text is None:
         return
     services = context.services
-    pending = await services.reports.of_message(message.chat.id, message.message_id)
+    pending = await services.readbacks.of_message(message.chat.id, message.message_id)
     now = services.clock.now()
     result = parse_message(message.text, now)
     if pending is None:
@@ -256,14 +256,14 @@ async def edited_message(update: Update, context: BotContext) -> None:
         await reply(update, context, "readback.edit_unclear")
         return
     if pending.state in ("pending", "draft", "editing"):
-        fresh = await services.reports.replace(pending, officer, result, message.text, now.date())
+        fresh = await services.readbacks.replace(pending, officer, result, message.text, now.date())
         if fresh.bot_message_id:
             await edit_html(context, fresh.chat_id, fresh.bot_message_id,
                             readback_text(t, fresh.payload) + "\n" + t("readback.updated_by_edit"),
                             readback_buttons(t, fresh))
         return
     if pending.state == "saved":  # nothing saved changes before the sender says so
-        proposal, n = await services.reports.propose_edit(pending, officer, result, message.text, now.date())
+        proposal, n = await services.readbacks.propose_edit(pending, officer, result, message.text, now.date())
         await send_html(update, context, edit_proposal_text(t, pending.payload, proposal),
                         markup=edit_proposal_buttons(t, pending.id, n))
 
@@ -273,7 +273,7 @@ async def undo(update: Update, context: BotContext) -> None:
     if officer is None:
         return
     services = context.services
-    pending, ask = await services.reports.last_to_undo(officer, services.clock.now())
+    pending, ask = await services.readbacks.last_to_undo(officer, services.clock.now())
     if pending is None:
         await reply(update, context, "undo.nothing")
         return
@@ -286,7 +286,7 @@ async def undo(update: Update, context: BotContext) -> None:
             t, pending.payload, "saved")
         await send_html(update, context, text, markup=markup)
         return
-    undone = await services.reports.undo(pending, officer)
+    undone = await services.readbacks.undo(pending, officer)
     if undone is not None:
         await send_html(update, context, readback_text(t, undone.payload, "undone"))
 
@@ -303,7 +303,7 @@ async def undo_button(update: Update, context: BotContext) -> None:
         await edit_html(context, chat_id, message_id, t("undo.kept"))
         await query.answer()
         return
-    undone = await context.services.reports.undo(pending, officer)
+    undone = await context.services.readbacks.undo(pending, officer)
     if undone is None:
         await query.answer(t("undo.nothing"), show_alert=True)
         return
