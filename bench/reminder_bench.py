@@ -23,7 +23,8 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import jobs.reminders as reminders  # noqa: E402
+import jobs.messages as messages  # noqa: E402
+import jobs.schedule as schedule  # noqa: E402
 from bot.app import build_application, on_shutdown, on_startup  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from bot.core.clock import ManualClock  # noqa: E402
@@ -61,22 +62,22 @@ async def compute_and_queue(path: Path) -> tuple[float, int]:
     await app.initialize()
     await on_startup(app)
     queued: list[Any] = []
-    real = reminders.send_batch
+    real = messages.send_batch
 
     async def queue_only(app: Any, rule: str, occurrence: str, items: list[Any]) -> int:
         """The queue: what send_batch would send (claims happen per message as it is sent, at ~30/s)."""
         queued.extend(items)
         return len(items)
 
-    reminders.send_batch = queue_only  # type: ignore[assignment]
-    rule = reminders.to_rule("weekly_ping", {"when": "fri 14:00"}, True)
-    communes = await reminders._communes(app)
+    messages.send_batch = queue_only  # type: ignore[assignment]
+    rule = schedule.to_rule("weekly_ping", {"when": "fri 14:00"}, True)
+    communes = await schedule._communes(app)
     t0 = time.perf_counter()
     async with app.services.db.transaction():
         for cid in communes:
-            await reminders.weekly_ping(app, cid, rule, NOW, {})
+            await messages.weekly_ping(app, cid, rule, NOW, {})
     elapsed = time.perf_counter() - t0
-    reminders.send_batch = real  # type: ignore[assignment]
+    messages.send_batch = real  # type: ignore[assignment]
     await on_shutdown(app)
     await app.shutdown()
     return elapsed, len(queued)

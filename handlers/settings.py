@@ -17,7 +17,7 @@ from handlers.callbacks import QuickUpdate
 from handlers.common import button, reply, reply_chat_id, requires, send_html
 from handlers.context import BotContext
 from handlers.readback_send import forged, send_readback
-from jobs.reminders import KINDS, load, rebuild
+from jobs.schedule import KINDS, load, rebuild
 
 _NAMES = {"nhacviec": "weekly_ping", "han": "deadlines", "baocaochutich": "escalation", "lichbaocao": "reporting",
           "hoso": "dossier_request", **{k: k for k in KINDS}}

@@ -8,14 +8,15 @@ from telegram.ext import Application
 
 from handlers.context import CCHCApplication
 from jobs import schedule_at
+from jobs.backup import schedule_backup
 from jobs.readbacks import expire_readback
-from jobs.reminders import rebuild, schedule_backup
+from jobs.schedule import rebuild
 
 
 async def rebuild_jobs(app: Application) -> None:
     """Rebuild the JobQueue from what the database says is due: read-backs waiting for confirmation
     become drafts at their time (at once when that passed while the bot was down), and every reminder
-    rule gets its next occurrence (jobs/reminders.py)."""
+    rule gets its next occurrence (jobs/schedule.py)."""
     assert isinstance(app, CCHCApplication)
     services = app.services
     now = services.clock.now()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import jobs.delivery as delivery
 from bot.config import Settings, load_settings
 from bot.core.clock import ManualClock
 from bot.offline.botapi import FaultPlan, SentCall
@@ -183,28 +184,26 @@ async def test_admin_changes_the_schedule_in_chat(month_settings: Settings) -> N
 
 async def test_crash_in_the_middle_of_a_run_then_restart(month_settings: Settings,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    import jobs.reminders as reminders
-
     await _prepare(month_settings)
-    real = reminders.deliver
+    real = delivery.deliver
     delivered: list[int] = []
 
     class Crash(BaseException):
         """The process dies (kill -9) while the weekly ping run is under way."""
 
-    async def dying(app: object, item: reminders.Outgoing) -> bool:
+    async def dying(app: object, item: delivery.Outgoing) -> bool:
         if delivered:
             raise Crash
         delivered.append(item.officer.telegram_id)
         return await real(app, item)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(reminders, "deliver", dying)
+    monkeypatch.setattr(delivery, "deliver", dying)
     s = OfflineSession(month_settings, ManualClock(at(2027, 1, 29, 13)))
     with pytest.raises(Crash):
         async with s:
             await s.advance_to(at(2027, 1, 29, 14, 1))
     first = delivered[0]
-    monkeypatch.setattr(reminders, "deliver", real)
+    monkeypatch.setattr(delivery, "deliver", real)
     after = await _run(month_settings, at(2027, 1, 29, 15), at(2027, 1, 29, 16))
     pinged = {c.chat for c in after if c.method == "sendMessage" and (c.text or "").startswith("🔔")}
     assert first not in pinged  # not sent twice

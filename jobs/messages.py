@@ -1,215 +1,36 @@
-"""Reminders: rules in the database, rebuilt into the JobQueue at start under stable names, each message
-sent at most once per (rule, person, occurrence) through the sent-ledger.
+"""What each reminder rule says, and to whom: the weekly ping with one-tap buttons, deadlines in working
+days and the overdue digest, the chairman's Monday list, the reporting calendar with its draft, the
+one-stop officers' dossier request. Sent through `jobs.delivery`."""
 
-Rules (kinds), each a schedule in `reminder_rules`:
-
-* ``weekly_ping``   Friday 14:00: officers with open tasks who have not reported since Monday get their
-                    tasks with one-tap buttons that lead into the normal read-back;
-* ``deadlines``     08:00 on working days: tasks due in 5, 2 and 0 working days to their owners, and a
-                    short digest of overdue tasks;
-* ``escalation``    Monday 07:30: the chairman gets overdue tasks by unit and who has been silent 2 weeks;
-* ``reporting``     08:00 on working days: the office is reminded 7 and 2 working days before each
-                    periodic report is due, with the summary of its data period and a .docx draft;
-* ``dossier_request`` Friday 15:00: the one-stop officers are asked for the week's figures if none came.
-
-Plus ``quiet`` (quiet hours). A reminder due on a non-working day or in quiet hours goes out at the next
-working morning. After a restart, an occurrence that fell due while the bot was down is sent once if it is
-younger than `CCHC_GRACE_HOURS`, else dropped and logged; the ledger keeps anything from going out twice.
-"""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile
-from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot.core.dates import week_bounds
 from bot.core.models import Officer, Task
 from bot.core.permissions import Perm, allowed
 from bot.core.schedule import (
-    Quiet,
     Rule,
-    deliver_at,
     occurrence_key,
-    parse_quiet,
-    parse_when,
     reporting_calendar,
-    slot_after,
-    slot_before,
 )
 from bot.documents.report_files import report_files
 from bot.i18n import esc
 from bot.services.tasks import OPEN, belongs_to
 from handlers.callbacks import ExplainMenu, QuickUpdate
 from handlers.render.summary import render_summary
-from jobs import cancel, schedule_at
+from jobs.delivery import Buttons, Outgoing, send_batch, send_once
 
 log = logging.getLogger(__name__)
 
-KINDS = ("weekly_ping", "deadlines", "escalation", "reporting", "dossier_request")
 DEADLINE_DAYS = (5, 2, 0)
 REPORT_DAYS_BEFORE = (7, 2)
-
-
-def default_rules(settings: Any) -> dict[str, dict[str, Any]]:
-    return {
-        "weekly_ping": {"when": settings.weekly_ping},
-        "deadlines": {"when": settings.deadline_check},
-        "escalation": {"when": settings.escalation},
-        "reporting": {"when": settings.deadline_check, "calendar": settings.report_calendar},
-        "dossier_request": {"when": settings.dossier_request},
-        "quiet": {"hours": settings.quiet_hours},
-    }
-
-
-def to_rule(kind: str, spec: dict[str, Any], enabled: bool) -> Rule:
-    every, weekday, at = parse_when(spec["when"])
-    return Rule(kind, every, at, weekday, enabled)
-
-
-async def load(app: Application, commune_id: int) -> tuple[dict[str, Rule], Quiet, dict[str, Any]]:
-    services = app.services  # type: ignore[attr-defined]
-    await services.repos.rules.ensure(commune_id, default_rules(services.settings), services.clock.now())
-    stored = await services.repos.rules.all(commune_id)
-    rules = {k: to_rule(k, spec, on) for k, (spec, on) in stored.items() if k in KINDS}
-    quiet = parse_quiet(stored["quiet"][0]["hours"]) if "quiet" in stored else Quiet()
-    return rules, quiet, {k: spec for k, (spec, _) in stored.items()}
-
-
-def job_name(commune_id: int, kind: str) -> str:
-    return f"rule:{commune_id}:{kind}"
-
-
-async def rebuild(app: Application) -> None:
-    """Schedule every enabled rule's next occurrence, and catch up what fell due while the bot was down."""
-    services = app.services  # type: ignore[attr-defined]
-    now = services.clock.now()
-    grace = timedelta(hours=services.settings.grace_hours)
-    calendar = services.calendar
-    for commune_id in await _communes(app):
-        rules, quiet, specs = await load(app, commune_id)
-        for kind, rule in rules.items():
-            cancel(app, job_name(commune_id, kind))
-            if not rule.enabled:
-                continue
-            last_slot = _last_slot(rule, now)
-            since = datetime.fromisoformat(specs[kind]["since"]) if "since" in specs[kind] else None
-            if last_slot is not None and (since is None or last_slot >= since):
-                due = deliver_at(last_slot, calendar, quiet)
-                if due <= now:
-                    if now - due <= grace:
-                        schedule_at(app, run_rule, now, job_name(commune_id, kind) + ":catchup",
-                                    {"commune": commune_id, "kind": kind, "slot": last_slot.isoformat(),
-                                     "catchup": True})
-                    else:
-                        log.warning("reminder %s of %s fell due at %s while the bot was down; dropped (grace %s)",
-                                    kind, commune_id, due.isoformat(), grace)
-            schedule_next(app, commune_id, rule, quiet, after=now)
-
-
-def _last_slot(rule: Rule, now: datetime) -> datetime | None:
-    return slot_before(rule, now)
-
-
-def schedule_next(app: Application, commune_id: int, rule: Rule, quiet: Quiet, *, after: datetime) -> None:
-    services = app.services  # type: ignore[attr-defined]
-    slot = slot_after(rule, after)
-    when = deliver_at(slot, services.calendar, quiet)
-    now = services.clock.now()
-    schedule_at(app, run_rule, max(when, now), job_name(commune_id, rule.kind),
-                {"commune": commune_id, "kind": rule.kind, "slot": slot.isoformat(), "catchup": False})
-
-
-async def _communes(app: Application) -> list[int]:
-    return await app.services.repos.communes.ids()  # type: ignore[attr-defined]
-
-
-async def run_rule(context: Any) -> None:
-    """The job: send what this occurrence of the rule asks for, then schedule the next occurrence."""
-    app = context.application
-    data = context.job.data
-    commune_id, kind = int(data["commune"]), str(data["kind"])
-    slot = datetime.fromisoformat(data["slot"])
-    rules, quiet, specs = await load(app, commune_id)
-    rule = rules.get(kind)
-    if rule is None or not rule.enabled:
-        return
-    try:
-        if rule.every == "weekly" or app.services.calendar.is_workday(slot.date()):
-            await SENDERS[kind](app, commune_id, rule, slot, specs.get(kind, {}))
-    finally:
-        if not data.get("catchup"):
-            schedule_next(app, commune_id, rule, quiet, after=slot)
-
-
-# -- sending exactly once ---------------------------------------------------------------------------
-Buttons = list[list[tuple[str, str]]]  # (label, callback data) rows: built into a keyboard only when sent
-
-
-@dataclass
-class Outgoing:
-    officer: Officer
-    text: str
-    buttons: Buttons | None = None
-    document: tuple[str, bytes] | None = None
-
-
-async def send_once(
-    app: Application, officer: Officer, rule: str, occurrence: str, text: str,
-    buttons: Buttons | None = None, document: tuple[str, bytes] | None = None,
-) -> bool:
-    return bool(await send_batch(app, rule, occurrence, [Outgoing(officer, text, buttons, document)]))
-
-
-async def send_batch(app: Application, rule: str, occurrence: str, items: list[Outgoing]) -> int:
-    """Send one occurrence of a rule to many people, once each: who had it already is read in one query;
-    each person is claimed ('sending') right before their message goes out and marked 'sent' after. After a
-    crash in the middle of a run, a restart sends the rest, and the one message that was in flight again
-    (it may have gone out: one possible duplicate rather than a missed reminder). A claim whose message
-    could not be delivered is released so a later run tries again. Returns how many were sent now."""
-    if not items:
-        return 0
-    services = app.services  # type: ignore[attr-defined]
-    done = await services.repos.ledger.already(rule, occurrence, [x.officer.id for x in items])
-    sent = 0
-    for item in items:
-        if item.officer.id in done:
-            continue
-        if not await services.repos.ledger.claim(item.officer.commune_id, rule, item.officer.id, occurrence,
-                                                 services.clock.now()):
-            continue
-        if await deliver(app, item):
-            await services.repos.ledger.mark_sent(rule, item.officer.id, occurrence)
-            sent += 1
-        else:
-            await services.repos.ledger.release(rule, item.officer.id, occurrence)
-            log.warning("reminder %s/%s to officer %s not delivered; will retry on the next run", rule,
-                        occurrence, item.officer.id)
-    return sent
-
-
-async def deliver(app: Application, item: Outgoing) -> bool:
-    """Send one reminder; False when it could not be delivered. Retries are the request layer's alone
-    (`bot.serving.retry`): what still fails here is released and sent at the next run."""
-    markup = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in item.buttons]
-    ) if item.buttons else None
-    chat = item.officer.telegram_id
-    try:
-        await app.bot.send_message(chat, item.text[:4096], reply_markup=markup)
-        if item.document is not None:
-            await app.bot.send_document(chat, InputFile(item.document[1], filename=item.document[0]))
-    except TelegramError as exc:  # blocked, chat gone, or Telegram still refusing after the retries
-        log.info("reminder to %s not delivered: %s", chat, type(exc).__name__)
-        return False
-    return True
 
 
 async def _people(app: Application, commune_id: int, today: date) -> list[Officer]:
@@ -228,7 +49,6 @@ def _responsible(task: Task, people: list[Officer]) -> list[Officer]:
     return [o for o in people if belongs_to(task, o)]
 
 
-# -- the rules ---------------------------------------------------------------------------------------
 async def weekly_ping(app: Application, commune_id: int, rule: Rule, slot: datetime, spec: dict[str, Any]) -> None:
     services = app.services  # type: ignore[attr-defined]
     today = services.clock.now().date()
@@ -413,28 +233,3 @@ SENDERS = {
 def _short(title: str, n: int = 60) -> str:
     title = title.strip()
     return esc(title if len(title) <= n else title[: n - 1].rstrip() + "…")
-
-
-async def no_sleep(seconds: float) -> None:
-    await asyncio.sleep(0)
-
-
-# -- nightly backup ----------------------------------------------------------------------------------
-async def schedule_backup(app: Application) -> None:
-    services = app.services  # type: ignore[attr-defined]
-    rule = to_rule("backup", {"when": services.settings.backup_at}, True)
-    slot = slot_after(rule, services.clock.now())
-    schedule_at(app, nightly_backup, slot, "backup:nightly", slot.isoformat())
-
-
-async def nightly_backup(context: Any) -> None:
-    app = context.application
-    services = app.services
-    try:
-        path = await services.backups.make(services.clock.now())
-        removed = await services.backups.prune(services.settings.backup_keep)
-        log.info("nightly backup %s (%d old ones removed)", path, len(removed))
-    except Exception:
-        log.exception("nightly backup failed")
-    finally:
-        await schedule_backup(app)
