@@ -89,10 +89,12 @@ async def send_rate(path: Path, n: int) -> tuple[float, int]:
     api = OfflineBotAPI(clock)
     app = build_application(settings, request=api, clock=clock, rate_limit=True)
     await app.initialize()
+    await app.services.open()  # type: ignore[attr-defined]  # every send waits for the database's flush
     chats = [10_000_000 + i for i in range(n)]
     t0 = time.perf_counter()
     await asyncio.gather(*(app.bot.send_message(chat, f"Nhắc việc {chat}") for chat in chats))
     elapsed = time.perf_counter() - t0
+    await app.services.close()  # type: ignore[attr-defined]
     await app.shutdown()
     return elapsed, len([c for c in api.calls if c.method == "sendMessage"])
 
