@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import Literal
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 
-from bot.core.dates import find_period, week_bounds
 from bot.core.domain import AREA_KEYS, UNIT_KEYS
 from bot.core.models import Officer
-from bot.core.parse import prepare
 from bot.core.permissions import Perm, allowed
 from bot.core.text import fold
 from bot.documents import charts
@@ -22,28 +18,6 @@ from handlers.callbacks import SummaryView
 from handlers.common import button, esc, reply, reply_chat_id, requires, send_html
 from handlers.context import BotContext
 from handlers.render.summary import area_line, render_summary
-
-
-def period_of(args: list[str], now: datetime,
-              this_period: Callable[[date], tuple[date, date]] | None = None) -> tuple[date, date] | None:
-    """A period in words ("tháng 11", "quý 3", "từ 01/10 đến 15/11", "kỳ này" when `this_period` tells the
-    reporting period); the current week when none is given."""
-    if not args:
-        return week_bounds(now.date())
-    _, folded = prepare(" ".join(args))
-    if this_period is not None and re.fullmatch(r"\s*ky (?:bao cao )?(?:nay|hien tai)\s*", folded):
-        return this_period(now.date())
-    if re.fullmatch(r"\s*(?:nam|ca nam)\s*", folded):
-        folded = "nam nay"
-    if m := re.fullmatch(r"\s*(\d{1,2}) thang\s*", folded):  # the 6- and 9-month reports
-        folded = f"{m.group(1)} thang dau nam"
-    if m := re.fullmatch(r"\s*tuan (?:thu )?(\d{1,2})(?: nam (\d{4}))?\s*", folded):  # ISO week number
-        try:
-            monday = date.fromisocalendar(int(m.group(2) or now.year), int(m.group(1)), 1)
-        except ValueError:
-            return None
-        return monday, monday + timedelta(days=6)
-    return find_period(folded, now.date())
 
 
 async def _scope(context: BotContext, officer: Officer) -> str | None:
@@ -58,7 +32,7 @@ async def tomtat(update: Update, context: BotContext) -> None:
     services = context.services
     now = services.clock.now()
     args = context.args or []
-    period = period_of(args, now, context.services.readbacks.this_period)
+    period = context.services.summaries.period_in_words(" ".join(args), now.date())
     if period is None:
         await reply(update, context, "summary.bad_period", value=" ".join(args))
         return
@@ -160,7 +134,7 @@ async def xuatbaocao(update: Update, context: BotContext) -> None:
     assert officer is not None
     now = context.services.clock.now()
     args, request = split_request(context.args or [])
-    period = period_of(args, now, context.services.readbacks.this_period) if args else (
+    period = context.services.summaries.period_in_words(" ".join(args), now.date()) if args else (
         date(now.year, 1, 1), now.date())
     if period is None:
         await reply(update, context, "summary.bad_period", value=" ".join(args))

@@ -13,6 +13,7 @@ from docx import Document
 from openpyxl import load_workbook
 from PIL import Image
 
+from bot.core.periods import period_in_words, reporting_period
 from bot.core.summary import combine_dossiers, dossier_rates
 from bot.i18n import translator
 from bot.offline.session import OfflineSession
@@ -150,17 +151,21 @@ async def test_empty_commune_no_plan_no_dossiers(session: OfflineSession) -> Non
     ("tuần thứ 1 năm 2027", "2027-01-04", "2027-01-10"),
 ])
 def test_period_words(words: str, start: str, end: str) -> None:
-    from handlers.summary import period_of
-
-    assert period_of(words.split(), datetime(2026, 11, 27, 15, tzinfo=TZ)) == (
+    assert period_in_words(words, date(2026, 11, 27)) == (
         date.fromisoformat(start), date.fromisoformat(end))
 
 
 @pytest.mark.parametrize("words", ["tuần 60", "13 tháng", "quý 9"])
 def test_impossible_periods_are_refused(words: str) -> None:
-    from handlers.summary import period_of
+    assert period_in_words(words, date(2026, 11, 27)) is None
 
-    assert period_of(words.split(), datetime(2026, 11, 27, 15, tzinfo=TZ)) is None
+
+@pytest.mark.parametrize(("calendar", "start", "end"), [
+    ("fixed", "2026-10-01", "2026-12-31"), ("mid-month", "2025-12-15", "2026-12-14")])
+def test_this_period_follows_the_reporting_calendar(calendar: str, start: str, end: str) -> None:
+    """In late November the fixed calendar gathers Q4; the mid-month one, the year report (15/12–14/12)."""
+    got = period_in_words("kỳ này", date(2026, 11, 27), lambda day: reporting_period(calendar, day))
+    assert got == (date.fromisoformat(start), date.fromisoformat(end))
 
 
 def test_render_never_exceeds_telegram_limit(plan_session: OfflineSession) -> None:

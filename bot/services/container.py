@@ -209,6 +209,7 @@ class _Built:
     def over(cls, repos: Repositories, calendar: WorkCalendar, settings: Settings) -> _Built:
         tasks = TaskService(repos, calendar)
         return cls(tasks=tasks, readbacks=ReadbackService(repos, tasks, settings.report_calendar),
-                   summaries=SummaryService(repos, calendar), explanations=ExplanationService(repos, tasks),
-                   extensions=ExtensionService(repos, tasks), people=PeopleService(repos), plans=PlanService(repos),
-                   rules=RuleService(repos), forms=FormService(repos), inbox=InboxService(repos))
+                   summaries=SummaryService(repos, calendar, settings.report_calendar),
+                   explanations=ExplanationService(repos, tasks), extensions=ExtensionService(repos, tasks),
+                   people=PeopleService(repos), plans=PlanService(repos), rules=RuleService(repos),
+                   forms=FormService(repos), inbox=InboxService(repos))

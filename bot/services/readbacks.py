@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from bot.core.dates import quarter_bounds, quarter_of, week_bounds
+from bot.core.dates import week_bounds
 from bot.core.dossier import check, far_above_usual, late_without_apology
 from bot.core.models import Officer, Task
 from bot.core.parse import ParseResult
+from bot.core.periods import reporting_period
 from bot.core.readback import (
     Candidate,
     DossierDraft,
@@ -22,7 +23,6 @@ from bot.core.readback import (
 from bot.core.readback import (
     Mismatch as DraftMismatch,
 )
-from bot.core.schedule import current_window
 from bot.services.tasks import TaskService, may_report_on, nearest_codes, supports_only
 from storage.repositories import NewerReport, Repositories
 
@@ -61,7 +61,7 @@ class ReadbackService:
     def this_period(self, today: date) -> tuple[date, date]:
         """What "kỳ này" means on `today`: the data period of the report being gathered under the
         commune's reporting calendar, else the calendar quarter."""
-        return current_window(self.report_calendar, today) or quarter_bounds(today.year, quarter_of(today))
+        return reporting_period(self.report_calendar, today)
 
     # -- building read-backs --------------------------------------------------------------------
     async def payload(self, officer: Officer, result: ParseResult, text: str, today: date) -> Readback:

@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.core.dates import week_bounds
 from bot.core.models import Officer, Task
+from bot.core.periods import period_in_words, reporting_period
 from bot.core.permissions import Perm, allowed
 from bot.core.summary import (
     DossierTotals,
@@ -78,9 +79,14 @@ class Summary:
 
 
 class SummaryService:
-    def __init__(self, repos: Repositories, calendar: WorkCalendar) -> None:
+    def __init__(self, repos: Repositories, calendar: WorkCalendar, report_calendar: str = "fixed") -> None:
         self.repos = repos
         self.calendar = calendar
+        self.report_calendar = report_calendar
+
+    def period_in_words(self, words: str, today: date) -> tuple[date, date] | None:
+        """The period /tomtat or /xuatbaocao asks for (this week when no words), None when unreadable."""
+        return period_in_words(words, today, lambda day: reporting_period(self.report_calendar, day))
 
     async def dossier_rows(self, commune_id: int) -> list[dict[str, Any]]:
         """Every dossier report that counts (the weekly chart draws them)."""
