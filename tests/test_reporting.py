@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from bot.offline.session import OfflineSession
+from handlers import callbacks
 from tests.conftest import CHAIRMAN, OFFICE, OFFICER, ONESTOP, STRANGER, last, texts
 
 
@@ -78,15 +79,17 @@ async def test_ambiguous_words_ask_with_buttons(plan_session: OfflineSession) ->
 async def test_which_task_buttons_offer_only_tasks_the_sender_may_report_on(plan_session: OfflineSession) -> None:
     s = plan_session
     await s.send_text(OFFICER, "ISO 9001 đạt 30%")  # the office's tasks: not offered to the justice officer
-    labels = [b["text"] for b in s.buttons(OFFICER["id"])]
-    assert not any(label.startswith(("7.4", "7.7")) for label in labels)
-    pending = (await s.app.services.db.fetchall("SELECT id FROM pending_reports"))[-1][0]
+    assert not any(b["text"].startswith(("7.4", "7.7")) for b in s.buttons(OFFICER["id"]))
+    readback = (await s.app.services.readbacks.all_open())[-1]
+    assert readback.officer_id == (await s.app.services.people.by_telegram_id(OFFICER["id"])).id
+    assert all(c.code not in ("7.4", "7.7") for c in readback.payload.items[0].candidates)
     message = next(m for (chat, _), m in reversed(s.api.messages.items()) if chat == OFFICER["id"])
     task = await _task(s, "7.7")
-    await s.press_data(OFFICER, message, f"pick:{pending}:0:{task.id}")  # a forged pick of another unit's task
+    forged = callbacks.PickTask(readback.id, 0, task.id).encode()  # a forged pick of another unit's task
+    await s.press_data(OFFICER, message, forged)
     assert (await _task(s, "7.7")).percent != 30
-    row = await s.app.services.db.fetchone("SELECT payload FROM pending_reports WHERE id = ?", (pending,))
-    assert row is not None and f'"task_id": {task.id}' not in row[0]
+    after = await s.app.services.readbacks.get(readback.id)
+    assert after is not None and after.payload.items[0].task_id is None  # nothing was picked
 
 
 async def test_dossier_read_back_checks_relations_and_apology_duty(plan_session: OfflineSession) -> None:
