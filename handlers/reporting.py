@@ -118,17 +118,27 @@ async def _own_press(
 
 
 async def readback_button(update: Update, context: BotContext) -> None:
-    pressed = await _own_press(update, context, ReadbackPress)
-    if pressed is None:
-        return
-    query, m, pending, officer = pressed
     services = context.services
+    press = button(update, context, ReadbackPress)
+    wanted = press[2] if press is not None else None
+    if press is not None and wanted is not None and wanted.action in ("save", "force"):
+        query, officer, m = press[0], press[1], wanted
+        saved = await services.readbacks.save_pressed(m.readback_id, officer, services.clock.now(),
+                                                      force=m.action == "force")  # one trip to the database
+        if saved is None:
+            await forged(update, context)
+            return
+        pending, outcome = saved
+    else:
+        pressed = await _own_press(update, context, ReadbackPress)
+        if pressed is None:
+            return
+        query, m, pending, officer = pressed
     action = m.action
     t = context.t
     chat_id, message_id = pending.chat_id, pending.bot_message_id or (
         query.message.message_id if query.message else 0)
     if action in ("save", "force"):
-        outcome = await services.readbacks.save(pending, officer, services.clock.now(), force=action == "force")
         if outcome.already:
             await query.answer(t(f"readback.already_{outcome.already}"), show_alert=True)
             return

@@ -11,12 +11,12 @@ import contextvars
 import os
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
@@ -93,6 +93,38 @@ def split_statements(sql: str) -> list[str]:
     return statements
 
 
+class Tx:
+    """The statements of one unit of work, run in the database's own thread on its sqlite3 connection: a
+    service hands `Database.unit` a function of a `Tx`, and every statement in it costs no thread hop."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def one(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Row | None:
+        """The first row (the statement is run to its end: an UPDATE … RETURNING is complete before COMMIT)."""
+        rows = self._conn.execute(sql, params).fetchall()
+        return rows[0] if rows else None
+
+    def all(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[sqlite3.Row]:
+        return list(self._conn.execute(sql, params).fetchall())
+
+    def run(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> int:
+        """Run one statement; returns lastrowid (for INSERT) or 0."""
+        return self._conn.execute(sql, params).lastrowid or 0
+
+
+T = TypeVar("T")
+
+
+def _after(later: list[tuple[str, tuple[Any, ...]]], work: Callable[[Tx], T]) -> Callable[[Tx], T]:
+    """`work`, after the waiting bookkeeping writes, in the same trip."""
+    def run(tx: Tx) -> T:
+        for sql, params in later:
+            tx.run(sql, params)
+        return work(tx)
+    return run
+
+
 def utcnow_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -132,6 +164,8 @@ class Database:
         self._tx_active = 0  # transactions opened or waiting to open, of other tasks than the flushing one
         self._wal_fd: int | None = None
         self._wal_ino = 0
+        #: bookkeeping writes that ride along with the next trip to the database (`later`)
+        self._later: list[tuple[str, tuple[Any, ...]]] = []
 
     @classmethod
     async def open(cls, path: Path | str, *, migrate: bool = True) -> Database:
@@ -179,6 +213,8 @@ class Database:
     async def flush(self) -> None:
         """Return once every commit made so far is on disk. One fsync serves every task waiting: a task that
         comes while a flush is running waits for the next one, which covers all that came meanwhile."""
+        if self._later:
+            await self._drain_later()
         target = self.writes
         while self.synced < target:
             if self._flushing is None:
@@ -245,6 +281,9 @@ class Database:
                 self._tx_task = me
                 try:
                     await self.conn.execute("BEGIN IMMEDIATE")
+                    if self._later:
+                        waiting = _after(self._take_later(), lambda tx: None)
+                        await self._in_thread(lambda c: waiting(Tx(c)))
                     try:
                         yield self.conn
                     except BaseException:
@@ -263,11 +302,109 @@ class Database:
             self._tx_active -= 1
         await self._wrote()
 
+    # -- units of work: many statements, one hop ----------------------------------------------------
+    async def _in_thread(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run `fn` on aiosqlite's own thread with its sqlite3 connection: one hand-over for all of it
+        (aiosqlite's queue of calls; its `_execute` and `_conn` are the documented way its methods work)."""
+        conn = self.conn
+
+        def call() -> T:
+            return fn(conn._conn)
+
+        execute: Any = conn._execute  # untyped in aiosqlite
+        result: T = await execute(call)
+        return result
+
+    def later(self, sql: str, params: tuple[Any, ...]) -> None:
+        """A bookkeeping write (where a message was shown) that need not cost a trip of its own: it is run at
+        the start of the next one (a unit of work, a read, any statement) or at the next `flush`, whichever
+        comes first, so every read sees it and nothing visible leaves before it is on disk."""
+        self._later.append((sql, params))
+
+    def _take_later(self) -> list[tuple[str, tuple[Any, ...]]]:
+        later, self._later = self._later, []
+        return later
+
+    async def _drain_later(self) -> None:
+        if self._later:
+            await self.unit(lambda tx: None)  # the unit runs what is waiting
+
+    async def read(self, work: Callable[[Tx], T]) -> T:
+        """Reads of one unit of work in one hop (no transaction of their own; inside this task's open
+        transaction they see its writes)."""
+        await self._wait_foreign_tx()
+        later = self._take_later()
+        if later and self._tx_task is None:  # the waiting writes, committed in the same trip
+            return await self.unit(_after(later, work))
+        run = _after(later, work)
+        return await self._in_thread(lambda c: run(Tx(c)))
+
+    async def unit(self, work: Callable[[Tx], T]) -> T:
+        """A unit of work in one hop: BEGIN IMMEDIATE, `work`, the handled mark of the update being handled,
+        COMMIT (ROLLBACK when `work` raises). Inside this task's open transaction it joins it. Durable as
+        any commit here (group commit, `flush`)."""
+        me = asyncio.current_task()
+        if self._tx_task is not None and self._tx_task is me:
+            joined = _after(self._take_later(), work)
+            return await self._in_thread(lambda c: joined(Tx(c)))
+        update = CURRENT_UPDATE.get()
+        mark = update.inbox_id if update is not None and not update.marked else None
+
+        def whole(c: sqlite3.Connection) -> T:
+            c.execute("BEGIN IMMEDIATE")
+            try:
+                result = waiting_then_work(Tx(c))
+                if mark is not None:
+                    c.execute(MARK_HANDLED_SQL, (mark,))
+            except BaseException:
+                c.execute("ROLLBACK")
+                raise
+            c.execute("COMMIT")
+            return result
+
+        self._tx_active += 1
+        try:
+            async with self._tx_lock:
+                self._tx_task = me
+                taken = self._take_later()
+                waiting_then_work = _after(taken, work)
+                try:
+                    result = await self._in_thread(whole)
+                except BaseException:
+                    self._generation += 1  # caches may hold rows that are no more
+                    self._later[:0] = taken  # the bookkeeping waits for the next trip instead
+                    raise
+                finally:
+                    self._tx_task = None
+        finally:
+            self._tx_active -= 1
+        if update is not None:
+            update.marked = True
+        await self._wrote()
+        return result
+
     async def _wait_foreign_tx(self) -> None:
         """A statement outside any transaction waits while another task's transaction is open."""
         while self._tx_task is not None and self._tx_task is not asyncio.current_task():
             async with self._tx_lock:
                 pass
+
+    async def _ready(self) -> None:
+        """Before a single statement: other tasks' transactions done."""
+        await self._wait_foreign_tx()
+
+    async def _with_waiting(self, sql: str, params: Any, many: bool = False) -> tuple[list[Any], int, int]:
+        """The waiting bookkeeping writes and one statement, in one trip: (rows, lastrowid, rowcount)."""
+        later = self._take_later()
+
+        def run(c: sqlite3.Connection) -> tuple[list[Any], int, int]:
+            for waiting_sql, waiting_params in later:
+                c.execute(waiting_sql, waiting_params)
+            cur = c.executemany(sql, params) if many else c.execute(sql, params)
+            rows = [] if many else cur.fetchall()
+            return rows, cur.lastrowid or 0, cur.rowcount
+
+        return await self._in_thread(run)
 
     # Each call below is one hop to aiosqlite's thread (execute and fetch together); cursors are left to
     # the garbage collector rather than closed with another hop.
@@ -276,37 +413,50 @@ class Database:
         return self._tx_task is None
 
     async def fetchone(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> aiosqlite.Row | None:
-        await self._wait_foreign_tx()
-        rows = await self.conn.execute_fetchall(sql, params)
-        if self._autocommit() and _writes(sql):
+        await self._ready()
+        waiting = bool(self._later)
+        rows = (await self._with_waiting(sql, params))[0] if self._later else await self.conn.execute_fetchall(
+            sql, params)
+        if self._autocommit() and (_writes(sql) or waiting):
             await self._wrote()
         return next(iter(rows), None)
 
     async def fetchall(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[aiosqlite.Row]:
-        await self._wait_foreign_tx()
-        rows = list(await self.conn.execute_fetchall(sql, params))
-        if self._autocommit() and _writes(sql):
+        await self._ready()
+        waiting = bool(self._later)
+        rows = (await self._with_waiting(sql, params))[0] if self._later else list(
+            await self.conn.execute_fetchall(sql, params))
+        if self._autocommit() and (_writes(sql) or waiting):
             await self._wrote()
         return rows
 
     async def execute(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> int:
         """Run one statement; returns lastrowid (for INSERT) or 0."""
-        await self._wait_foreign_tx()
-        cur = await self.conn.execute(sql, params)
-        if self._autocommit() and _writes(sql):
+        await self._ready()
+        waiting = bool(self._later)
+        if self._later:
+            lastrowid = (await self._with_waiting(sql, params))[1]
+        else:
+            lastrowid = (await self.conn.execute(sql, params)).lastrowid or 0
+        if self._autocommit() and (_writes(sql) or waiting):
             await self._wrote()
-        return cur.lastrowid or 0
+        return lastrowid
 
     async def rowcount(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> int:
-        await self._wait_foreign_tx()
-        cur = await self.conn.execute(sql, params)
-        if self._autocommit() and _writes(sql):
+        await self._ready()
+        waiting = bool(self._later)
+        count = (await self._with_waiting(sql, params))[2] if self._later else (
+            await self.conn.execute(sql, params)).rowcount
+        if self._autocommit() and (_writes(sql) or waiting):
             await self._wrote()
-        return cur.rowcount
+        return count
 
     async def executemany(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
-        await self._wait_foreign_tx()
-        await self.conn.executemany(sql, rows)
+        await self._ready()
+        if self._later:
+            await self._with_waiting(sql, rows, many=True)
+        else:
+            await self.conn.executemany(sql, rows)
         if self._autocommit():
             await self._wrote()
 

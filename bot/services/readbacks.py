@@ -24,6 +24,7 @@ from bot.core.readback import (
     Mismatch as DraftMismatch,
 )
 from bot.services.tasks import TaskService, may_report_on, nearest_codes, supports_only
+from storage.db import Tx
 from storage.repositories import NewerReport, Repositories
 
 DUPLICATE_WINDOW = timedelta(days=3)
@@ -169,7 +170,7 @@ class ReadbackService:
 
     async def shown(self, pending: ReadbackRecord, chat_id: int, message_id: int) -> None:
         """Where the read-back was shown, so that its buttons and its expiry edit find it."""
-        await self.repos.readbacks.update(pending.id, bot_message_id=message_id, chat_id=chat_id)
+        self.repos.readbacks.shown_later(pending.id, chat_id, message_id)
 
     async def all_open(self) -> list[ReadbackRecord]:
         return await self.repos.readbacks.all_open()
@@ -178,61 +179,101 @@ class ReadbackService:
     async def save(self, pending: ReadbackRecord, officer: Officer, now: datetime, *,
                    force: bool = False) -> SaveOutcome:
         """Save a read-back. A read-back older than a saved report on one of its tasks (a stale button pressed
-        days later, or a colleague's newer report) saves nothing unless `force`: `outcome.newer` says why."""
+        days later, or a colleague's newer report) saves nothing unless `force`: `outcome.newer` says why.
+
+        One unit of work, one trip to the database: the read-back read again (a second press, or another
+        device, may have saved it meanwhile), the checks, the reports, the tasks' new state, the read-back
+        saved and the update handled, committed together."""
+        changed: list[Task | None] = []
+
+        def work(tx: Tx) -> SaveOutcome:
+            return self._save_in(tx, self.repos.readbacks.get_in(tx, pending.id) or pending, officer, now, force,
+                                 changed)
+
+        outcome = await self.repos.db.unit(work)
+        for task in changed:
+            self.repos.tasks.cached(task)
+        return outcome
+
+    async def save_pressed(self, readback_id: int, officer: Officer, now: datetime, *,
+                           force: bool = False) -> tuple[ReadbackRecord, SaveOutcome] | None:
+        """✅ Lưu pressed on read-back `readback_id`: saved as `save` does, in the same one trip, which also
+        finds the read-back and checks it is the presser's own (None when it is not: stale or forged)."""
+        changed: list[Task | None] = []
+
+        def work(tx: Tx) -> tuple[ReadbackRecord, SaveOutcome] | None:
+            found = self.repos.readbacks.get_in(tx, readback_id)
+            if found is None or found.officer_id != officer.id:
+                return None
+            return found, self._save_in(tx, found, officer, now, force, changed)
+
+        result = await self.repos.db.unit(work)
+        for task in changed:
+            self.repos.tasks.cached(task)
+        return result
+
+    def _save_in(self, tx: Tx, fresh: ReadbackRecord, officer: Officer, now: datetime, force: bool,
+                 changed: list[Task | None]) -> SaveOutcome:
         out = SaveOutcome()
-        if not pending.open:
-            out.already = pending.state
+        if not fresh.open:
+            out.already = fresh.state
             return out
-        payload = pending.payload
+        payload = fresh.payload
         if not force:
-            await self._warnings(out, payload, pending.created_at)
+            self._warnings_in(tx, out, payload, fresh.created_at)
             d = payload.dossier
             if d is not None:
-                old = await self.repos.reports.same_period_dossier(officer.commune_id, officer.unit_key,
-                                                                   d.period_start, d.period_end)
+                old = self.repos.reports.same_period_dossier_in(tx, officer.commune_id, officer.unit_key,
+                                                                d.period_start, d.period_end)
                 if old is not None and old != d.counts:
                     out.replaces = old
             if out.needs_confirmation:
                 return out
-        async with self.repos.db.transaction():
-            touched: set[int] = set()
-            for item in payload.items:
-                if item.task_id is None or item.problem or item.code is None:
-                    continue
-                if await self.repos.reports.duplicate_progress(
-                    officer.id, item.task_id, item.percent, item.status, item.date, now - DUPLICATE_WINDOW
-                ):
-                    out.duplicates.append(item.code)
-                    continue
-                await self.repos.reports.add_progress(
-                    commune_id=officer.commune_id, task_id=item.task_id, officer_id=officer.id,
-                    pending_id=pending.id, inbox_id=pending.inbox_id, percent=item.percent,
-                    status=item.status, when=item.date, note=item.note, at=now, support=item.support,
-                )
-                touched.add(item.task_id)
-                out.saved.append(item.code)
-            d = payload.dossier
-            if d is not None:
-                if await self.repos.reports.duplicate_dossier(officer.id, d.period_start, d.period_end, d.counts):
-                    out.dossier_duplicate = True
-                else:
-                    await self.repos.reports.add_dossier(
-                        commune_id=officer.commune_id, officer_id=officer.id, unit_key=officer.unit_key,
-                        pending_id=pending.id, inbox_id=pending.inbox_id, start=d.period_start, end=d.period_end,
-                        counts=d.counts, at=now, note=d.note,
-                    )
-                    out.dossier_saved = True
-            for task_id in touched:
-                await self.repos.tasks.refresh_progress(task_id)
-            await self.repos.readbacks.update(pending.id, state="saved")
+        self._write_in(tx, out, fresh, officer, now, changed)
         return out
+
+    def _write_in(self, tx: Tx, out: SaveOutcome, pending: ReadbackRecord, officer: Officer, now: datetime,
+                  changed: list[Task | None]) -> None:
+        reports = self.repos.reports
+        touched: dict[int, None] = {}
+        for item in pending.payload.items:
+            if item.task_id is None or item.problem or item.code is None:
+                continue
+            if reports.duplicate_progress_in(tx, officer.id, item.task_id, item.percent, item.status, item.date,
+                                             now - DUPLICATE_WINDOW):
+                out.duplicates.append(item.code)
+                continue
+            reports.add_progress_in(
+                tx, commune_id=officer.commune_id, task_id=item.task_id, officer_id=officer.id,
+                pending_id=pending.id, inbox_id=pending.inbox_id, percent=item.percent, status=item.status,
+                when=item.date, note=item.note, at=now, support=item.support,
+            )
+            touched[item.task_id] = None
+            out.saved.append(item.code)
+        d = pending.payload.dossier
+        if d is not None:
+            if reports.duplicate_dossier_in(tx, officer.id, d.period_start, d.period_end, d.counts):
+                out.dossier_duplicate = True
+            else:
+                reports.add_dossier_in(
+                    tx, commune_id=officer.commune_id, officer_id=officer.id, unit_key=officer.unit_key,
+                    pending_id=pending.id, inbox_id=pending.inbox_id, start=d.period_start, end=d.period_end,
+                    counts=d.counts, at=now, note=d.note,
+                )
+                out.dossier_saved = True
+        changed.extend(self.repos.tasks.refresh_progress_in(tx, task_id) for task_id in touched)
+        self.repos.readbacks.update_in(tx, pending.id, state="saved")
 
     async def _warnings(self, out: SaveOutcome, payload: Readback, created_at: datetime,
                         excluding: int | None = None) -> None:
+        await self.repos.db.read(lambda tx: self._warnings_in(tx, out, payload, created_at, excluding))
+
+    def _warnings_in(self, tx: Tx, out: SaveOutcome, payload: Readback, created_at: datetime,
+                     excluding: int | None = None) -> None:
         """What must be confirmed before `payload` is saved: newer reports on its tasks, figures that disagree."""
         for item in payload.items:
             if item.task_id is not None and item.code is not None and not item.problem:
-                newer = await self.repos.reports.newer_progress(item.task_id, created_at, excluding=excluding)
+                newer = self.repos.reports.newer_progress_in(tx, item.task_id, created_at, excluding=excluding)
                 if newer is not None:
                     out.newer.append((item.code, newer))
         if payload.dossier is not None:

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.core.models import HistoryEntry, Task, TaskSpec
-from storage.db import Database, utcnow_iso
+from storage.db import Database, Tx, utcnow_iso
 from storage.repos.rows import _task
 
 
@@ -222,28 +222,37 @@ class TaskRepo:
     async def refresh_progress(self, task_id: int) -> None:
         """Set the task's status and percent from its latest report that still counts. The cached plan gets
         the changed task in place (a rollback drops the whole cache: `TaskCache.check`)."""
-        row = await self.db.fetchone(
+        self.cached(await self.db.unit(lambda tx: self.refresh_progress_in(tx, task_id)))
+
+    def cached(self, changed: Task | None) -> None:
+        """A task changed by a unit of work (`refresh_progress_in`): the cached plan gets it in place."""
+        if changed is None:
+            self.cache.drop()
+        else:
+            self.cache.replace(changed)
+
+    @staticmethod
+    def refresh_progress_in(tx: Tx, task_id: int) -> Task | None:
+        """`refresh_progress` inside a unit of work; returns the task as it is now (None: it is gone)."""
+        row = tx.one(
             "SELECT percent, status, note, created_at FROM progress_reports WHERE task_id = ? AND undone = 0"
             " AND support = 0 ORDER BY created_at DESC, id DESC LIMIT 1",
             (task_id,),
         )
         if row is None:
-            changed = await self.db.fetchone(
+            changed = tx.one(
                 "UPDATE tasks SET status = 'not_started', percent = 0, note = NULL, last_report_at = NULL"
                 " WHERE id = ? RETURNING *", (task_id,),
             )
         else:
             status = row["status"] or ("done" if row["percent"] == 100 else "in_progress")
             percent = row["percent"] if row["percent"] is not None else (100 if status == "done" else None)
-            changed = await self.db.fetchone(
+            changed = tx.one(
                 "UPDATE tasks SET status = ?, percent = COALESCE(?, percent), note = ?, last_report_at = ?"
                 " WHERE id = ? RETURNING *",
                 (status, percent, row["note"], row["created_at"], task_id),
             )
-        if changed is None:
-            self.cache.drop()
-        else:
-            self.cache.replace(_task(changed))
+        return _task(changed) if changed is not None else None
 
 
 class PlanPreviewRepo:

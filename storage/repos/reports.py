@@ -13,7 +13,7 @@ import aiosqlite
 from bot.core.models import TaskReport
 from bot.core.parse import COUNT_KEYS
 from bot.core.readback import Readback, ReadbackRecord, State
-from storage.db import CURRENT_UPDATE, Database
+from storage.db import CURRENT_UPDATE, Database, Tx
 
 
 @dataclass(frozen=True)
@@ -33,27 +33,35 @@ class ReportRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def add_progress(
-        self, *, commune_id: int, task_id: int, officer_id: int, pending_id: int | None, inbox_id: int | None,
+    async def add_progress(self, **fields: Any) -> int:
+        return await self.db.unit(lambda tx: self.add_progress_in(tx, **fields))
+
+    @staticmethod
+    def add_progress_in(
+        tx: Tx, *, commune_id: int, task_id: int, officer_id: int, pending_id: int | None, inbox_id: int | None,
         percent: int | None, status: str | None, when: date | None, note: str | None, at: datetime,
         support: bool = False,
     ) -> int:
-        return await self.db.execute(
+        return tx.run(
             "INSERT INTO progress_reports (commune_id, task_id, officer_id, pending_id, inbox_id, percent, status,"
             " date, note, created_at, support) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (commune_id, task_id, officer_id, pending_id, inbox_id, percent, status,
              when.isoformat() if when else None, note, at.isoformat(), int(support)),
         )
 
-    async def add_dossier(
-        self, *, commune_id: int, officer_id: int, unit_key: str | None, pending_id: int | None,
+    async def add_dossier(self, **fields: Any) -> int:
+        return await self.db.unit(lambda tx: self.add_dossier_in(tx, **fields))
+
+    @staticmethod
+    def add_dossier_in(
+        tx: Tx, *, commune_id: int, officer_id: int, unit_key: str | None, pending_id: int | None,
         inbox_id: int | None, start: date, end: date, counts: dict[str, int], at: datetime,
         note: str | None = None,
     ) -> int:
         keys = [k for k in DOSSIER_KEYS if k in counts]
         cols = ", ".join(keys)
         marks = ", ".join("?" for _ in keys)
-        return await self.db.execute(
+        return tx.run(
             "INSERT INTO dossier_reports (commune_id, officer_id, unit_key, pending_id, inbox_id, period_start,"
             f" period_end, created_at, note{', ' + cols if keys else ''}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?"
             f"{', ' + marks if keys else ''})",
@@ -61,11 +69,15 @@ class ReportRepo:
              at.isoformat(), note, *[counts[k] for k in keys]),
         )
 
-    async def duplicate_progress(
-        self, officer_id: int, task_id: int, percent: int | None, status: str | None, when: date | None,
+    async def duplicate_progress(self, *args: Any) -> bool:
+        return await self.db.read(lambda tx: self.duplicate_progress_in(tx, *args))
+
+    @staticmethod
+    def duplicate_progress_in(
+        tx: Tx, officer_id: int, task_id: int, percent: int | None, status: str | None, when: date | None,
         since: datetime,
     ) -> bool:
-        row = await self.db.fetchone(
+        row = tx.one(
             "SELECT 1 FROM progress_reports WHERE officer_id = ? AND task_id = ? AND undone = 0"
             " AND percent IS ? AND status IS ? AND date IS ? AND created_at >= ? LIMIT 1",
             (officer_id, task_id, percent, status, when.isoformat() if when else None, since.isoformat()),
@@ -74,9 +86,14 @@ class ReportRepo:
 
     async def newer_progress(self, task_id: int, after: datetime, *,
                              excluding: int | None = None) -> NewerReport | None:
+        return await self.db.read(lambda tx: self.newer_progress_in(tx, task_id, after, excluding=excluding))
+
+    @staticmethod
+    def newer_progress_in(tx: Tx, task_id: int, after: datetime, *,
+                          excluding: int | None = None) -> NewerReport | None:
         """The latest saved (not undone) report on a task made after `after` (ISO time), with its author; the
         rows saved from read-back `excluding` (the one being edited) do not count."""
-        row = await self.db.fetchone(
+        row = tx.one(
             "SELECT p.percent, p.status, p.created_at, o.name FROM progress_reports p JOIN officers o"
             " ON o.id = p.officer_id WHERE p.task_id = ? AND p.undone = 0 AND p.support = 0 AND p.created_at > ?"
             " AND (p.pending_id IS NULL OR p.pending_id <> ?)"
@@ -86,10 +103,12 @@ class ReportRepo:
             return None
         return NewerReport(row["percent"], row["status"], row["created_at"], row["name"])
 
-    async def duplicate_dossier(
-        self, officer_id: int, start: date, end: date, counts: dict[str, int]
-    ) -> bool:
-        rows = await self.db.fetchall(
+    async def duplicate_dossier(self, *args: Any) -> bool:
+        return await self.db.read(lambda tx: self.duplicate_dossier_in(tx, *args))
+
+    @staticmethod
+    def duplicate_dossier_in(tx: Tx, officer_id: int, start: date, end: date, counts: dict[str, int]) -> bool:
+        rows = tx.all(
             "SELECT * FROM dossier_reports WHERE officer_id = ? AND period_start = ? AND period_end = ?"
             " AND undone = 0",
             (officer_id, start.isoformat(), end.isoformat()),
@@ -132,10 +151,14 @@ class ReportRepo:
         )
         return row["at"] if row else None
 
-    async def same_period_dossier(self, commune_id: int, unit_key: str | None, start: date,
-                                  end: date) -> dict[str, int] | None:
+    async def same_period_dossier(self, *args: Any) -> dict[str, int] | None:
+        return await self.db.read(lambda tx: self.same_period_dossier_in(tx, *args))
+
+    @staticmethod
+    def same_period_dossier_in(tx: Tx, commune_id: int, unit_key: str | None, start: date,
+                               end: date) -> dict[str, int] | None:
         """The figures a unit already saved for exactly this period (the latest), or None."""
-        row = await self.db.fetchone(
+        row = tx.one(
             "SELECT * FROM dossier_reports WHERE commune_id = ? AND unit_key IS ? AND period_start = ?"
             " AND period_end = ? AND undone = 0 ORDER BY created_at DESC, id DESC LIMIT 1",
             (commune_id, unit_key, start.isoformat(), end.isoformat()))
@@ -262,8 +285,12 @@ class ReadbackRepo:
         )
 
     async def get(self, pending_id: int) -> ReadbackRecord | None:
-        row = await self.db.fetchone("SELECT * FROM pending_reports WHERE id = ?", (pending_id,))
-        return self._decoded(row) if row is not None else None
+        return await self.db.read(lambda tx: self.get_in(tx, pending_id))
+
+    @classmethod
+    def get_in(cls, tx: Tx, pending_id: int) -> ReadbackRecord | None:
+        row = tx.one("SELECT * FROM pending_reports WHERE id = ?", (pending_id,))
+        return cls._decoded(row) if row is not None else None
 
     async def by_source(self, chat_id: int, source_message_id: int) -> ReadbackRecord | None:
         """The latest read-back of the message `source_message_id` written in chat `chat_id` (a group's report
@@ -276,8 +303,12 @@ class ReadbackRepo:
         )
         return await self.get(int(row["id"])) if row else None
 
-    async def update(
-        self, pending_id: int, *, state: State | None = None, payload: Readback | None = None,
+    async def update(self, pending_id: int, **fields: Any) -> None:
+        await self.db.unit(lambda tx: self.update_in(tx, pending_id, **fields))
+
+    @staticmethod
+    def update_in(
+        tx: Tx, pending_id: int, *, state: State | None = None, payload: Readback | None = None,
         bot_message_id: int | None = None, chat_id: int | None = None,
     ) -> None:
         sets: list[str] = []
@@ -292,7 +323,13 @@ class ReadbackRepo:
             sets += ["bot_message_id = ?", "chat_id = COALESCE(?, chat_id)"]
             params += [bot_message_id, chat_id]
         if sets:
-            await self.db.execute(f"UPDATE pending_reports SET {', '.join(sets)} WHERE id = ?", (*params, pending_id))
+            tx.run(f"UPDATE pending_reports SET {', '.join(sets)} WHERE id = ?", (*params, pending_id))
+
+    def shown_later(self, pending_id: int, chat_id: int, message_id: int) -> None:
+        """Where the read-back was shown: bookkeeping, written with the next trip to the database (a crash
+        before it only means the read-back's message is not edited into a draft later; its buttons work)."""
+        self.db.later("UPDATE pending_reports SET bot_message_id = ?, chat_id = COALESCE(?, chat_id) WHERE id = ?",
+                      (message_id, chat_id, pending_id))
 
     async def transition(self, pending_id: int, from_state: State, to_state: State) -> ReadbackRecord | None:
         """Move a read-back from one state to another if it is still in the first; returns it (in its
