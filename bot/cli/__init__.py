@@ -1,5 +1,5 @@
-"""`python -m bot …` (and the `cchc-bot` script): run, console, replay, user, parse, import-plan, summary,
-report, backup, restore.
+"""`python -m bot …` (and the `cchc-bot` script): run, console, replay, user, commune, parse, import-plan,
+summary, report, backup, restore.
 
 Errors are one clear line on stderr and a non-zero exit, never a traceback. Each command lives in its own
 module (`bot/cli/<module>.py`), loaded when that command runs: `parse` starts with the parser alone, not
@@ -18,7 +18,8 @@ from bot.cli.shell import EXIT_USAGE, CliError, t
 #: command -> (module under bot.cli, function)
 COMMANDS = {
     "run": ("serving", "run"), "console": ("serving", "console"), "replay": ("serving", "replay"),
-    "user": ("people", "run"), "parse": ("text", "parse"), "import-plan": ("plans", "run"),
+    "user": ("people", "run"), "commune": ("people", "commune"), "parse": ("text", "parse"),
+    "import-plan": ("plans", "run"),
     "summary": ("data", "summary"), "report": ("data", "report"), "backup": ("data", "backup"),
     "restore": ("data", "restore_backup"),
 }
@@ -37,6 +38,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     def db_arg(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--db", type=Path, default=None, help=t("db_help"))
+
+    def commune_db_args(sp: argparse.ArgumentParser) -> None:
+        db_arg(sp)
+        sp.add_argument("--commune", default=None, metavar="KEY", help=t("commune_arg_help"))
 
     sub.add_parser("run", help=t("run_help"), description=t("run_help"))
 
@@ -58,19 +63,28 @@ def build_parser() -> argparse.ArgumentParser:
                     help="chairman, vice_chairman, office, officer, admin (a,b hoặc lặp lại --role)")
     sp.add_argument("--unit", default=None)
     sp.add_argument("--locale", default="vi", choices=["vi", "en"])
-    db_arg(sp)
+    commune_db_args(sp)
     sp = usub.add_parser("list", help=t("user_list_help"), description=t("user_list_help"))
-    db_arg(sp)
+    commune_db_args(sp)
     sp = usub.add_parser("deactivate", help=t("user_deactivate_help"), description=t("user_deactivate_help"))
     sp.add_argument("telegram_id", type=int)
-    db_arg(sp)
+    commune_db_args(sp)
     sp = usub.add_parser("reactivate", help=t("user_reactivate_help"), description=t("user_reactivate_help"))
     sp.add_argument("telegram_id", type=int)
-    db_arg(sp)
+    commune_db_args(sp)
     sp = usub.add_parser("role", help=t("user_role_help"), description=t("user_role_help"))
     sp.add_argument("telegram_id", type=int)
     sp.add_argument("--add", default=None, help="chairman, vice_chairman, office, officer, admin (a,b)")
     sp.add_argument("--remove", default=None)
+    commune_db_args(sp)
+
+    cp = sub.add_parser("commune", help=t("commune_help"), description=t("commune_help"))
+    csub = cp.add_subparsers(dest="commune_command", required=True, parser_class=_Parser)
+    sp = csub.add_parser("add", help=t("commune_add_help"), description=t("commune_add_help"))
+    sp.add_argument("key", help="duc-phong")
+    sp.add_argument("--name", required=True, help="Xã Đức Phong")
+    db_arg(sp)
+    sp = csub.add_parser("list", help=t("commune_list_help"), description=t("commune_list_help"))
     db_arg(sp)
 
     sp = sub.add_parser("parse", help=t("parse_help"), description=t("parse_help"))
@@ -90,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--unit", default=None)
     sp.add_argument("--json", action="store_true")
     sp.add_argument("--now", default=None, help=t("now_help"))
-    db_arg(sp)
+    commune_db_args(sp)
 
     sp = sub.add_parser("report", help=t("report_help"), description=t("report_help"))
     sp.add_argument("--period", required=True, help="YYYY-MM-DD..YYYY-MM-DD")
@@ -98,13 +112,13 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--xlsx", type=Path, default=None, help="FILE.xlsx")
     sp.add_argument("--request", default=None, help=t("request_help"))
     sp.add_argument("--now", default=None, help=t("now_help"))
-    db_arg(sp)
+    commune_db_args(sp)
 
     sp = sub.add_parser("import-plan", help=t("import_help"), description=t("import_help"))
     sp.add_argument("file", type=Path)
     sp.add_argument("--year", type=int, default=None, help=t("year_help"))
     sp.add_argument("--json", action="store_true", help=t("json_help"))
-    db_arg(sp)
+    commune_db_args(sp)
     return p
 
 

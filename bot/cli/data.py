@@ -8,6 +8,7 @@ from datetime import datetime
 
 from bot.cli.shell import EXIT_OK, CliError, lang, now_from, period, storage_words, t
 from bot.cli.store import preflight, settings_for, with_services
+from bot.core.models import Commune
 from bot.documents.report_files import report_files
 from bot.i18n import translator
 from bot.services.container import Services
@@ -44,8 +45,7 @@ def report(args: argparse.Namespace) -> int:
     """The files /xuatbaocao sends, for the office's PC: the .docx draft and, with --xlsx, the spreadsheet."""
     (start, end), now = period(args.period), now_from(args.now)
 
-    async def build(services: Services) -> int:
-        commune = services.commune
+    async def build(services: Services, commune: Commune) -> int:
         summary = await services.summaries.build(commune.id, start, end, now)
         files = await report_files(services.repos, commune.id, summary, request=args.request)
         try:
@@ -57,15 +57,14 @@ def report(args: argparse.Namespace) -> int:
         print(t("report_done", path=args.out, xlsx=args.xlsx or "-"))
         return EXIT_OK
 
-    return with_services(args.db, build)
+    return with_services(args.db, build, args.commune)
 
 
 def summary(args: argparse.Namespace) -> int:
     """What /tomtat shows, as plain text, or as JSON (--json) for other tools."""
     (start, end), now = period(args.period), now_from(args.now)
 
-    async def build(services: Services) -> int:
-        commune = services.commune
+    async def build(services: Services, commune: Commune) -> int:
         found = await services.summaries.build(commune.id, start, end, now, unit=args.unit)
         if args.json:
             print(json.dumps(found.to_dict(), ensure_ascii=False, indent=2))
@@ -74,4 +73,4 @@ def summary(args: argparse.Namespace) -> int:
             print(to_plain(render_summary(translator(lang()), found, names)))
         return EXIT_OK
 
-    return with_services(args.db, build)
+    return with_services(args.db, build, args.commune)

@@ -4,10 +4,12 @@ and the way out when nobody in chat may change roles any more."""
 from __future__ import annotations
 
 import argparse
+import re
 
 from bot.cli.shell import EXIT_OK, CliError, t
 from bot.cli.store import with_services
 from bot.core.domain import ALL_UNITS, ROLES, UNIT_KEYS
+from bot.core.models import Commune
 from bot.services.container import Services
 from storage.repositories import DuplicateError
 
@@ -27,9 +29,9 @@ def run(args: argparse.Namespace) -> int:
         if args.unit is not None and (args.unit not in UNIT_KEYS or args.unit == ALL_UNITS):
             raise CliError(t("unknown_unit", value=args.unit, valid=", ".join(UNIT_KEYS)))
 
-        async def add(services: Services) -> int:
+        async def add(services: Services, commune: Commune) -> int:
             try:
-                officer = await services.people.register(services.commune.id, args.telegram_id, args.name, roles,
+                officer = await services.people.register(commune.id, args.telegram_id, args.name, roles,
                                                          args.unit, args.locale)
             except DuplicateError:
                 raise CliError(t("user_exists", telegram_id=args.telegram_id)) from None
@@ -37,11 +39,11 @@ def run(args: argparse.Namespace) -> int:
                     roles=",".join(officer.roles), unit=officer.unit_key or "-"))
             return EXIT_OK
 
-        return with_services(args.db, add)
+        return with_services(args.db, add, args.commune)
 
     if command == "list":
-        async def list_users(services: Services) -> int:
-            officers = await services.people.everyone()
+        async def list_users(services: Services, commune: Commune) -> int:
+            officers = [o for o in await services.people.everyone() if o.commune_id == commune.id]
             if not officers:
                 print(t("no_users"))
             for o in officers:
@@ -49,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
                 print(f"{o.telegram_id}\t{o.name}\t{','.join(o.roles)}\t{o.unit_key or '-'}{state}")
             return EXIT_OK
 
-        return with_services(args.db, list_users)
+        return with_services(args.db, list_users, args.commune)
 
     if command == "role":
         adding = {r.strip() for r in (args.add or "").split(",") if r.strip()}
@@ -58,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         if bad or not (adding or removing):
             raise CliError(t("unknown_role", value=",".join(bad) or "-", valid=", ".join(ROLES)))
 
-        async def change_roles(services: Services) -> int:
+        async def change_roles(services: Services, commune: Commune) -> int:
             person = await services.people.by_telegram_id(args.telegram_id)
             if person is None:
                 raise CliError(t("user_not_found", telegram_id=args.telegram_id))
@@ -69,14 +71,44 @@ def run(args: argparse.Namespace) -> int:
             print(t("user_roles_changed", telegram_id=args.telegram_id, roles=",".join(roles)))
             return EXIT_OK
 
-        return with_services(args.db, change_roles)
+        return with_services(args.db, change_roles, args.commune)
 
     active = command == "reactivate"
 
-    async def set_active(services: Services) -> int:
+    async def set_active(services: Services, commune: Commune) -> int:
         if not await services.people.set_active(args.telegram_id, active):
             raise CliError(t("user_not_found", telegram_id=args.telegram_id))
         print(t("user_reactivated" if active else "user_deactivated", telegram_id=args.telegram_id))
         return EXIT_OK
 
-    return with_services(args.db, set_active)
+    return with_services(args.db, set_active, args.commune)
+
+
+_KEY = re.compile(r"[a-z0-9][a-z0-9-]{1,39}")
+
+
+def commune(args: argparse.Namespace) -> int:
+    """`commune add KEY --name "Xã …"` (its units are the standard ones) · `commune list`."""
+    if args.commune_command == "add":
+        key, name = args.key.strip().lower(), " ".join(args.name.split())
+        if not _KEY.fullmatch(key) or not name:
+            raise CliError(t("commune_bad_key", code=args.key))
+
+        async def add(services: Services, default: Commune) -> int:
+            try:
+                made = await services.people.add_commune(key, name)
+            except DuplicateError:
+                raise CliError(t("commune_exists", code=key, name=name)) from None
+            print(t("commune_added", code=made.key, name=made.name))
+            return EXIT_OK
+
+        return with_services(args.db, add)
+
+    async def list_communes(services: Services, default: Commune) -> int:
+        for c in await services.people.communes():
+            people = [o for o in await services.people.active(c.id)]
+            print(f"{c.key or '-'}\t{c.name}\t{t('commune_people', n=len(people))}"
+                  + (f"\t{t('commune_default')}" if c.id == default.id else ""))
+        return EXIT_OK
+
+    return with_services(args.db, list_communes)

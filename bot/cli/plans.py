@@ -8,6 +8,7 @@ import json
 
 from bot.cli.shell import EXIT_OK, CliError, lang, t
 from bot.cli.store import with_services
+from bot.core.models import Commune
 from bot.core.plan_import import PlanImportError, read_plan
 from bot.i18n import render_note, translator
 from bot.services.container import Services
@@ -25,8 +26,8 @@ def run(args: argparse.Namespace) -> int:
                          indent=2))
         return EXIT_OK
 
-    async def save(services: Services) -> int:
-        print(await services.plans.store_for(services.commune.id, plan, args.file.name))
+    async def save(services: Services, commune: Commune) -> int:
+        print(await services.plans.store_for(commune.id, plan, args.file.name))
         return EXIT_OK
 
-    return with_services(args.db, save)
+    return with_services(args.db, save, args.commune)

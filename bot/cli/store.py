@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from bot.cli.shell import CliError, storage_words, t
 from bot.config import ConfigError, Settings, load_settings
 from bot.core.clock import SystemClock
+from bot.core.models import Commune
 from bot.services.container import Services
 from storage import Database, StorageError
 from storage.lock import DatabaseLock
@@ -26,8 +27,10 @@ def settings_for(db: Path | None = None) -> Settings:
         raise CliError(str(exc)) from None
 
 
-def with_services(db: Path | None, work: Callable[[Services], Awaitable[T]]) -> T:
-    """Open the database (migrating it), run `work(services)`, close."""
+def with_services(db: Path | None, work: Callable[[Services, Commune], Awaitable[T]],
+                  commune: str | None = None) -> T:
+    """Open the database (migrating it), run `work(services, commune)` for the commune `--commune KEY`
+    names (the deployment's own when none is given), close."""
     settings = settings_for(db)
 
     async def go() -> T:
@@ -37,7 +40,11 @@ def with_services(db: Path | None, work: Callable[[Services], Awaitable[T]]) -> 
         except StorageError as exc:
             raise CliError(storage_words(exc)) from None
         try:
-            return await work(services)
+            chosen = await services.people.commune_by_key(commune) if commune else services.commune
+            if chosen is None:
+                raise CliError(t("commune_unknown", code=commune,
+                                 known=", ".join(c.key for c in await services.people.communes() if c.key) or "-"))
+            return await work(services, chosen)
         finally:
             await services.close()
 

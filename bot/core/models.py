@@ -10,6 +10,7 @@ from datetime import date, datetime
 class Commune:
     id: int
     name: str
+    key: str | None = None  # the shell's short name (`--commune KEY`); None for a deployment's first one
 
 
 @dataclass(frozen=True)

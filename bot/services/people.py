@@ -66,6 +66,17 @@ class PeopleService:
         self.repos = repos
         self.journal = Journal(repos)
 
+    # -- communes (a province serves many) ------------------------------------------------------------
+    async def communes(self) -> list[Commune]:
+        return await self.repos.communes.all()
+
+    async def commune_by_key(self, key: str) -> Commune | None:
+        return await self.repos.communes.by_key(key)
+
+    async def add_commune(self, key: str, name: str) -> Commune:
+        """DuplicateError when the key or the name is taken."""
+        return await self.repos.communes.add(key, name)
+
     async def unit_names(self, commune_id: int) -> dict[str, str]:
         return await self.repos.communes.unit_names(commune_id)
 

@@ -20,9 +20,9 @@ class CommuneRepo:
         self.db = db
 
     async def get_or_create(self, name: str) -> Commune:
-        row = await self.db.fetchone("SELECT id, name FROM communes WHERE name = ?", (name,))
+        row = await self.db.fetchone("SELECT id, name, key FROM communes WHERE name = ?", (name,))
         if row:
-            return Commune(row["id"], row["name"])
+            return Commune(row["id"], row["name"], row["key"])
         async with self.db.transaction():
             cid = await self.db.execute(
                 "INSERT INTO communes (name, created_at) VALUES (?, ?)", (name, utcnow_iso())
@@ -33,13 +33,32 @@ class CommuneRepo:
             )
         return Commune(cid, name)
 
+    async def add(self, key: str, name: str) -> Commune:
+        """A new commune with its key and the default units (a commune of that name without a key, such as a
+        deployment's first, gets the key); DuplicateError when the key is taken or the name has another."""
+        found = await self.db.fetchone("SELECT id FROM communes WHERE key = ? OR (name = ? AND key IS NOT NULL)",
+                                       (key, name))
+        if found is not None:
+            raise DuplicateError(f"commune {key} / {name} exists already")
+        commune = await self.get_or_create(name)
+        await self.db.execute("UPDATE communes SET key = ? WHERE id = ?", (key, commune.id))
+        return Commune(commune.id, name, key)
+
+    async def by_key(self, key: str) -> Commune | None:
+        row = await self.db.fetchone("SELECT id, name, key FROM communes WHERE key = ?", (key,))
+        return Commune(row["id"], row["name"], row["key"]) if row else None
+
+    async def all(self) -> list[Commune]:
+        rows = await self.db.fetchall("SELECT id, name, key FROM communes ORDER BY id")
+        return [Commune(r["id"], r["name"], r["key"]) for r in rows]
+
     async def ids(self) -> list[int]:
         rows = await self.db.fetchall("SELECT id FROM communes ORDER BY id")
         return [int(r["id"]) for r in rows]
 
     async def get(self, commune_id: int) -> Commune | None:
-        row = await self.db.fetchone("SELECT id, name FROM communes WHERE id = ?", (commune_id,))
-        return Commune(row["id"], row["name"]) if row else None
+        row = await self.db.fetchone("SELECT id, name, key FROM communes WHERE id = ?", (commune_id,))
+        return Commune(row["id"], row["name"], row["key"]) if row else None
 
     async def unit_keys(self, commune_id: int) -> list[str]:
         rows = await self.db.fetchall("SELECT key FROM units WHERE commune_id = ? ORDER BY id", (commune_id,))
