@@ -59,6 +59,12 @@ def test_communes_from_the_shell(two_communes: Settings, capsys: pytest.CaptureF
     assert [line.split("\t")[1] for line in capsys.readouterr().out.splitlines()] == ["Đỗ Thị Hoa", "Vũ Minh Khang"]
     assert shell(db, "user", "add", "3001", "--name", "X", "--role", "officer", "--commune", "khong-co") == 1
     assert "Không có xã mã „khong-co”" in capsys.readouterr().err
+    # several communes: a command that writes into one must say which; nothing is written otherwise
+    assert shell(db, "user", "add", "3002", "--name", "Y", "--role", "officer") == 2
+    assert "có 2 xã: hãy ghi --commune" in capsys.readouterr().err
+    assert shell(db, "import-plan", str(PLAN), "--year", "2026") == 2
+    assert shell(db, "user", "list", "--commune", "duc-phong") == 0
+    assert "3002" not in capsys.readouterr().out
     assert shell(db, "commune", "add", "tu-xuyen", "--name", "Xã Khác") == 1
     assert shell(db, "commune", "add", "Tú Xuyên", "--name", "Xã Khác") == 1
 

@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
             print(t("user_roles_changed", telegram_id=args.telegram_id, roles=",".join(roles)))
             return EXIT_OK
 
-        return with_services(args.db, change_roles, args.commune)
+        return with_services(args.db, change_roles, args.commune, needs_commune=False)
 
     active = command == "reactivate"
 
@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
         print(t("user_reactivated" if active else "user_deactivated", telegram_id=args.telegram_id))
         return EXIT_OK
 
-    return with_services(args.db, set_active, args.commune)
+    return with_services(args.db, set_active, args.commune, needs_commune=False)
 
 
 _KEY = re.compile(r"[a-z0-9][a-z0-9-]{1,39}")
@@ -102,7 +102,7 @@ def commune(args: argparse.Namespace) -> int:
             print(t("commune_added", code=made.key, name=made.name))
             return EXIT_OK
 
-        return with_services(args.db, add)
+        return with_services(args.db, add, needs_commune=False)
 
     async def list_communes(services: Services, default: Commune) -> int:
         for c in await services.people.communes():
@@ -111,4 +111,4 @@ def commune(args: argparse.Namespace) -> int:
                   + (f"\t{t('commune_default')}" if c.id == default.id else ""))
         return EXIT_OK
 
-    return with_services(args.db, list_communes)
+    return with_services(args.db, list_communes, needs_commune=False)

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bot.cli.shell import CliError, storage_words, t
+from bot.cli.shell import EXIT_USAGE, CliError, storage_words, t
 from bot.config import ConfigError, Settings, load_settings
 from bot.core.clock import SystemClock
 from bot.core.models import Commune
@@ -28,9 +28,10 @@ def settings_for(db: Path | None = None) -> Settings:
 
 
 def with_services(db: Path | None, work: Callable[[Services, Commune], Awaitable[T]],
-                  commune: str | None = None) -> T:
+                  commune: str | None = None, *, needs_commune: bool = True) -> T:
     """Open the database (migrating it), run `work(services, commune)` for the commune `--commune KEY`
-    names (the deployment's own when none is given), close."""
+    names, close. Without `--commune`: the only commune; where there are several, a command that
+    `needs_commune` stops with a clear line and writes nothing."""
     settings = settings_for(db)
 
     async def go() -> T:
@@ -40,10 +41,13 @@ def with_services(db: Path | None, work: Callable[[Services, Commune], Awaitable
         except StorageError as exc:
             raise CliError(storage_words(exc)) from None
         try:
+            communes = await services.people.communes()
+            known = ", ".join(c.key for c in communes if c.key) or "-"
+            if commune is None and len(communes) > 1 and needs_commune:  # a province: say which one
+                raise CliError(t("commune_needed", n=len(communes), known=known), EXIT_USAGE)
             chosen = await services.people.commune_by_key(commune) if commune else services.commune
             if chosen is None:
-                raise CliError(t("commune_unknown", code=commune,
-                                 known=", ".join(c.key for c in await services.people.communes() if c.key) or "-"))
+                raise CliError(t("commune_unknown", code=commune, known=known))
             return await work(services, chosen)
         finally:
             await services.close()

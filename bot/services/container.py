@@ -94,7 +94,7 @@ class Services:
                 self._lock = lock
             self._db = await Database.open(self.db_path)
             self._repos = Repositories(self._db)
-            self._commune = await self._repos.communes.get_or_create(self.settings.commune_name)
+            self._commune = await self._repos.communes.default(self.settings.commune_name)
             self._built = _Built.over(self._repos, self.calendar, self.settings)
 
     async def close(self) -> None:

@@ -52,6 +52,15 @@ class CommuneRepo:
         rows = await self.db.fetchall("SELECT id, name, key FROM communes ORDER BY id")
         return [Commune(r["id"], r["name"], r["key"]) for r in rows]
 
+    async def default(self, name: str) -> Commune:
+        """The deployment's own commune: the one named `name`, else (a province's database, whose communes
+        were added by key) the first; a new database gets a commune of that name."""
+        found = await self.db.fetchone("SELECT id, name, key FROM communes ORDER BY name = ? DESC, id LIMIT 1",
+                                       (name,))
+        if found is not None:
+            return Commune(found["id"], found["name"], found["key"])
+        return await self.get_or_create(name)
+
     async def ids(self) -> list[int]:
         rows = await self.db.fetchall("SELECT id FROM communes ORDER BY id")
         return [int(r["id"]) for r in rows]
