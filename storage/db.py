@@ -16,11 +16,13 @@ from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import aiosqlite
 
-MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+from storage.errors import SchemaTooNewError, StorageError
+from storage.schema import MIGRATIONS_DIR, Migration, load_migrations, split_statements
+from storage.tx import T, Tx, _after
 
 
 @dataclass
@@ -46,83 +48,6 @@ _READ_ONLY = ("SELECT", "PRAGMA", "EXPLAIN")
 
 def _writes(sql: str) -> bool:
     return not sql.lstrip()[:7].upper().startswith(_READ_ONLY)
-
-
-class StorageError(Exception):
-    """The database cannot be opened or used; the message says why in one line (English, for logs). `reason`
-    and `values`, when given, let the shell and the chat say it in the user's language."""
-
-    def __init__(self, message: str, reason: str | None = None, **values: object) -> None:
-        super().__init__(message)
-        self.reason = reason
-        self.values = values
-
-
-class SchemaTooNewError(StorageError):
-    """The database was written by a newer version of the bot."""
-
-
-@dataclass(frozen=True)
-class Migration:
-    version: int
-    name: str
-    sql: str
-
-
-def load_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
-    found = []
-    for path in sorted(directory.glob("*.sql")):
-        head, _, rest = path.stem.partition("_")
-        found.append(Migration(int(head), rest, path.read_text(encoding="utf-8")))
-    versions = [m.version for m in found]
-    if versions != sorted(set(versions)):
-        raise StorageError(f"migration versions are not unique and ordered: {versions}")
-    return found
-
-
-def split_statements(sql: str) -> list[str]:
-    statements, buf = [], ""
-    for line in sql.splitlines(keepends=True):
-        buf += line
-        if sqlite3.complete_statement(buf):
-            if buf.strip():
-                statements.append(buf.strip())
-            buf = ""
-    if buf.strip() and not all(ln.strip().startswith("--") for ln in buf.strip().splitlines()):
-        raise StorageError("migration ends with an incomplete statement")
-    return statements
-
-
-class Tx:
-    """The statements of one unit of work, run in the database's own thread on its sqlite3 connection: a
-    service hands `Database.unit` a function of a `Tx`, and every statement in it costs no thread hop."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self._conn = conn
-
-    def one(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Row | None:
-        """The first row (the statement is run to its end: an UPDATE … RETURNING is complete before COMMIT)."""
-        rows = self._conn.execute(sql, params).fetchall()
-        return rows[0] if rows else None
-
-    def all(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[sqlite3.Row]:
-        return list(self._conn.execute(sql, params).fetchall())
-
-    def run(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> int:
-        """Run one statement; returns lastrowid (for INSERT) or 0."""
-        return self._conn.execute(sql, params).lastrowid or 0
-
-
-T = TypeVar("T")
-
-
-def _after(later: list[tuple[str, tuple[Any, ...]]], work: Callable[[Tx], T]) -> Callable[[Tx], T]:
-    """`work`, after the waiting bookkeeping writes, in the same trip."""
-    def run(tx: Tx) -> T:
-        for sql, params in later:
-            tx.run(sql, params)
-        return work(tx)
-    return run
 
 
 def utcnow_iso() -> str:
@@ -536,3 +461,7 @@ class Database:
     def latest_version() -> int:
         migrations = load_migrations()
         return migrations[-1].version if migrations else 0
+
+
+__all__ = ["CURRENT_UPDATE", "MARK_HANDLED_SQL", "MIGRATIONS_DIR", "Database", "Migration", "SchemaTooNewError",
+           "StorageError", "Tx", "UpdateMark", "load_migrations", "split_statements", "utcnow_iso"]

@@ -4,7 +4,9 @@ tasks or figures in chat or in the files the bot sends."""
 
 from __future__ import annotations
 
+import asyncio
 import io
+import json
 from pathlib import Path
 from typing import Any
 
@@ -116,3 +118,30 @@ async def test_nobody_sees_another_communes_people_tasks_or_figures(two_communes
         assert after is not None and after.state == "pending"
         await s.send_text(user(2001), "/nhiemvu 1.3")
         assert "90%" not in last(s, 2001)
+
+
+async def test_the_province_ranking_sums_before_dividing_and_never_ranks_silence(
+        two_communes: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    s = OfflineSession(two_communes, ManualClock(FRIDAY))
+    async with s:
+        # Tú Xuyên's one-stop figures for two weeks: 40 resolved 39 on time, then 10 resolved 5 on time
+        for text in ("hs từ 16/11 đến 22/11 nhận 50, trực tuyến 20, giải quyết 40, đúng hạn 39, trễ hạn 1",
+                     "hs từ 23/11 đến 29/11 nhận 10, trực tuyến 10, giải quyết 10, đúng hạn 5, trễ hạn 5, "
+                     "xin lỗi 2"):
+            await s.send_text(user(2003), text)
+            await s.press(user(2003), "Lưu")
+    capsys.readouterr()
+    ask = ("summary", "--province", "--period", "2026-11-16..2026-11-29", "--now", "2026-11-30T09:00")
+    assert await asyncio.to_thread(shell, two_communes.db_path, *ask, "--json") == 0
+    got = json.loads(capsys.readouterr().out)
+    first, second = got["communes"]
+    assert first["key"] == "tu-xuyen" and first["reported"] is True
+    assert first["received"] == 60 and first["on_time_rate"] == 88.0  # 44 of 50, not (97.5 + 50) / 2
+    assert first["online_rate"] == 50.0 and first["late_without_apology"] == 4
+    assert (first["weeks_reported"], first["weeks_in_period"]) == (2, 2)
+    assert second["key"] == "duc-phong" and second["reported"] is False and second["received"] is None
+    assert second["on_time_rate"] is None and second["weeks_reported"] == 0  # not ranked with zeros
+    assert await asyncio.to_thread(shell, two_communes.db_path, *ask) == 0
+    text = capsys.readouterr().out
+    assert "1. Xã Tú Xuyên: nhận 60 hồ sơ · đúng hạn 88%" in text
+    assert "– Xã Đức Phong: chưa báo cáo số liệu hồ sơ trong kỳ" in text

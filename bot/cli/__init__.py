@@ -102,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("summary", help=t("summary_help"), description=t("summary_help"))
     sp.add_argument("--period", required=True, help="YYYY-MM-DD..YYYY-MM-DD")
     sp.add_argument("--unit", default=None)
+    sp.add_argument("--province", action="store_true", help=t("province_help"))
     sp.add_argument("--json", action="store_true")
     sp.add_argument("--now", default=None, help=t("now_help"))
     commune_db_args(sp)

@@ -20,6 +20,7 @@ from bot.services.forms import FormService
 from bot.services.inbox import InboxService
 from bot.services.people import Journal, PeopleService
 from bot.services.plans import PlanService
+from bot.services.province import ProvinceService
 from bot.services.readbacks import ReadbackService
 from bot.services.rules import RuleService
 from bot.services.summaries import SummaryService
@@ -183,6 +184,10 @@ class Services:
     @property
     def inbox(self) -> InboxService:
         return self._all.inbox
+
+    @property
+    def province(self) -> ProvinceService:
+        return ProvinceService(self.summaries)
 
     @property
     def backups(self) -> BackupService:
