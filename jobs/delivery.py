@@ -6,16 +6,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile
-from telegram.error import TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application
 
 from bot.core.models import Officer
 
 log = logging.getLogger(__name__)
 
+
+#: set by the rule's run: who could not be reached for a passing reason (Telegram still refusing after the
+#: request layer's tries, the network), so the run is tried again soon for them, not only at the next occurrence
+UNDELIVERED: ContextVar[list[int] | None] = ContextVar("cchc_undelivered", default=None)
 
 Buttons = list[list[tuple[str, str]]]  # (label, callback data) rows: built into a keyboard only when sent
 
@@ -57,14 +62,14 @@ async def send_batch(app: Application, rule: str, occurrence: str, items: list[O
             sent += 1
         else:
             await services.repos.ledger.release(rule, item.officer.id, occurrence)
-            log.warning("reminder %s/%s to officer %s not delivered; will retry on the next run", rule,
-                        occurrence, item.officer.id)
+            log.warning("reminder %s/%s to officer %s not delivered; will retry", rule, occurrence, item.officer.id)
     return sent
 
 
 async def deliver(app: Application, item: Outgoing) -> bool:
     """Send one reminder; False when it could not be delivered. Retries are the request layer's alone
-    (`bot.serving.retry`): what still fails here is released and sent at the next run."""
+    (`bot.serving.retry`): what still fails here is released, and the rule's run is tried again a few
+    minutes later (`jobs.schedule.RETRY_MINUTES`), then at its next occurrence."""
     markup = InlineKeyboardMarkup(
         [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in item.buttons]
     ) if item.buttons else None
@@ -75,6 +80,9 @@ async def deliver(app: Application, item: Outgoing) -> bool:
             await app.bot.send_document(chat, InputFile(item.document[1], filename=item.document[0]))
     except TelegramError as exc:  # blocked, chat gone, or Telegram still refusing after the retries
         log.info("reminder to %s not delivered: %s", chat, type(exc).__name__)
+        waiting = UNDELIVERED.get()
+        if waiting is not None and not isinstance(exc, Forbidden | BadRequest):  # blocked or gone: no retry
+            waiting.append(item.officer.id)
         return False
     return True
 

@@ -37,6 +37,7 @@ from bot.core.schedule import (
     slot_before,
 )
 from jobs import cancel, schedule_at
+from jobs.delivery import UNDELIVERED
 from jobs.messages import SENDERS
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,10 @@ async def load(app: Application, commune_id: int) -> tuple[dict[str, Rule], Quie
     rules = {k: to_rule(k, spec, on) for k, (spec, on) in stored.items() if k in KINDS}
     quiet = parse_quiet(stored["quiet"][0]["hours"]) if "quiet" in stored else Quiet()
     return rules, quiet, {k: spec for k, (spec, _) in stored.items()}
+
+
+#: after a run some people could not be reached for a passing reason: it is run again after these minutes
+RETRY_MINUTES = (5, 30, 120)
 
 
 def job_name(commune_id: int, kind: str) -> str:
@@ -127,9 +132,19 @@ async def run_rule(context: Any) -> None:
     rule = rules.get(kind)
     if rule is None or not rule.enabled:
         return
+    undelivered: list[int] = []
+    token = UNDELIVERED.set(undelivered)
     try:
         if rule.every == "weekly" or app.services.calendar.is_workday(slot.date()):
             await SENDERS[kind](app, commune_id, rule, slot, specs.get(kind, {}))
     finally:
+        UNDELIVERED.reset(token)
+        tries = int(data.get("retry", 0))
+        if undelivered and tries < len(RETRY_MINUTES):  # the same occurrence again soon: the ledger skips who had it
+            services = app.services
+            when = deliver_at(services.clock.now() + timedelta(minutes=RETRY_MINUTES[tries]), services.calendar,
+                              quiet)
+            schedule_at(app, run_rule, when, job_name(commune_id, kind) + ":retry",
+                        {**data, "catchup": True, "retry": tries + 1})
         if not data.get("catchup"):
             schedule_next(app, commune_id, rule, quiet, after=slot)

@@ -229,18 +229,20 @@ async def test_monday_report_lists_overdue_tasks_per_unit_with_their_owner(month
 async def test_under_a_persistent_429_a_reminder_is_tried_only_by_the_one_retry_layer(
         month_settings: Settings) -> None:
     """Telegram answers every sendMessage with 429: each weekly ping is tried `attempts` times in all (not
-    request retries × rate-limiter retries × the job's own loop), nothing is marked sent, and the next
-    occurrence goes out once Telegram takes messages again."""
+    request retries × rate-limiter retries × the job's own loop), nothing is marked sent, and the run is tried
+    again five minutes later, when Telegram takes messages again: the ping goes out once, then the next ones."""
     await _prepare(month_settings)
     faults = FaultPlan(rate=1.0, seed=1, kinds=("retry_after",), methods=frozenset({"sendMessage"}))
     s = OfflineSession(month_settings, ManualClock(at(2027, 1, 29, 13, 59)), faults=faults)
     async with s:
         await s.advance_to(at(2027, 1, 29, 14, 1))
         attempts = s.app.bot.request.attempts  # type: ignore[attr-defined]
+        assert s.app.job_queue.scheduler.get_job("rule:1:weekly_ping:retry") is not None
         pinged = faults.injected // attempts
         assert pinged >= 2 and faults.injected == pinged * attempts  # every officer's ping: `attempts` tries
         assert reminders(s.api.calls, "🔔") == []
         faults.rate = 0.0
         await s.advance_to(at(2027, 2, 12, 14, 1))
-    # the next occurrences (Friday 5/2 is Tết eve: moved to Thursday 11/2 07:00), once each
-    assert reminders(s.api.calls, "🔔", OFFICER["id"]) == [at(2027, 2, 11, 7), at(2027, 2, 12, 14)]
+    # the retry at 14:05, then the next occurrences (Friday 5/2 is Tết eve: moved to Thursday 11/2 07:00)
+    assert reminders(s.api.calls, "🔔", OFFICER["id"]) == [at(2027, 1, 29, 14, 5), at(2027, 2, 11, 7),
+                                                            at(2027, 2, 12, 14)]
