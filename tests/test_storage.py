@@ -214,3 +214,19 @@ async def test_inbox_outcomes_are_written_behind_and_flushed(repos: Repositories
         await repos.inbox.mark_later(iid, "refused")
     row = await repos.db.fetchone("SELECT COUNT(*) FROM inbox WHERE status = 'refused'")
     assert row is not None and row[0] == repos.inbox.FLUSH_AT
+
+
+async def test_a_communes_summary_queries_search_by_index_not_scan(tmp_path: Path) -> None:
+    """/tomtat reads one commune's reports: by the commune's index, never a scan of every commune's."""
+    db = await Database.open(tmp_path / "plan.sqlite3")
+    try:
+        plans = []
+        for sql in ("SELECT task_id, status, percent, note FROM progress_reports WHERE commune_id = ? AND undone = 0"
+                    " AND support = 0 AND substr(created_at, 1, 10) <= ? ORDER BY task_id, created_at, id",
+                    "SELECT * FROM dossier_reports WHERE commune_id = ? AND undone = 0 AND period_start >= ?"
+                    " AND period_start <= ? ORDER BY created_at, id"):
+            params = (1, "2026-09-30") if sql.count("?") == 2 else (1, "2026-07-01", "2026-09-30")
+            plans.append(" ".join(r[3] for r in await db.fetchall("EXPLAIN QUERY PLAN " + sql, params)))
+        assert all("SEARCH" in p and "SCAN" not in p for p in plans), plans
+    finally:
+        await db.close()
